@@ -1,0 +1,84 @@
+# Sonde - top-level build.  `make demo` and `make check` install their own
+# Debian dependencies first (see scripts in testsuite/ and Makefile targets).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share/sonde
+MANDIR = $(PREFIX)/share/man
+
+CC ?= cc
+VERSION = 0.1
+CWARNS = -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	 -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CWARNS) $(CFLAGS) -Icompiler -Ibuild/gen \
+	     -DSONDE_VERSION='"$(VERSION)"' -DSONDE_TAPSET_DIR='"$(DATADIR)/tapset"'
+LDLIBS =
+
+BUILD ?= build
+GEN = $(BUILD)/gen
+
+SRCS = arena.c util.c session.c diag.c target.c preproc.c ast.c pretty.c \
+       tapset.c elaborate.c types.c probes.c main.c
+GEN_SRCS = $(GEN)/parser.c $(GEN)/lexer.c
+OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o
+
+HDRS = $(wildcard compiler/*.h) compiler/diag_msgs.def $(GEN)/parser.h
+
+.PHONY: all clean install demo check check-quick deps bench fuzz asan
+
+all: $(BUILD)/sonde
+
+$(BUILD)/sonde: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(GEN)/parser.c $(GEN)/parser.h: compiler/parser.y
+	@mkdir -p $(GEN)
+	bison -Wall -o $(GEN)/parser.c --header=$(GEN)/parser.h $<
+
+$(GEN)/lexer.c: compiler/lexer.l $(GEN)/parser.h
+	@mkdir -p $(GEN)
+	flex -o $@ $<
+
+$(BUILD)/obj/%.o: compiler/%.c $(HDRS)
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/parser.o: $(GEN)/parser.c $(HDRS)
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/obj/lexer.o: $(GEN)/lexer.c $(HDRS)
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-sign-compare -Wno-unused-function \
+		-Wno-shadow -c -o $@ $<
+
+clean:
+	rm -rf build build-asan
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/tapset $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/sonde $(DESTDIR)$(BINDIR)/sonde
+	cp -R tapset/. $(DESTDIR)$(DATADIR)/tapset/
+	install -m 644 docs/sonde.1 $(DESTDIR)$(MANDIR)/man1/sonde.1
+
+# Debian packages the build and the tests need; installed only when missing.
+deps:
+	@sh testsuite/install-deps.sh
+
+demo: deps all
+	@echo '$$ sonde -p2 examples/hello.stp'
+	@$(BUILD)/sonde -p2 examples/hello.stp
+
+# The full suite: unit tests, parse/sem tiers, corpus, docs, under ASan/UBSan too.
+check: deps all asan
+	@sh testsuite/run-tests.sh
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+		CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+		LDFLAGS='-fsanitize=address,undefined' all
+
+bench: deps all
+	@sh testsuite/bench.sh

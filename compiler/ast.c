@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* ast.c - syntax tree constructors and small queries; see ast.h */
+#include <string.h>
+
+#include "arena.h"
+#include "ast.h"
+
+struct expr *ast_expr(struct arena *a, enum expr_kind kind, struct loc loc)
+{
+	struct expr *e = arena_calloc(a, 1, sizeof(*e));
+
+	e->kind = kind;
+	e->loc = loc;
+	return e;
+}
+
+struct stmt *ast_stmt(struct arena *a, enum stmt_kind kind, struct loc loc)
+{
+	struct stmt *s = arena_calloc(a, 1, sizeof(*s));
+
+	s->kind = kind;
+	s->loc = loc;
+	return s;
+}
+
+void ast_add_decl(struct arena *a, struct file_ast *f, struct decl d)
+{
+	if (f->ndecls == f->cap) {
+		int cap = f->cap ? f->cap * 2 : 16;
+
+		f->decls = arena_grow(a, f->decls, sizeof(*f->decls) * f->cap,
+				      sizeof(*f->decls) * cap);
+		f->cap = cap;
+	}
+	f->decls[f->ndecls++] = d;
+}
+
+struct loc loc_span(struct loc a, struct loc b)
+{
+	if (a.file != b.file)
+		return a;
+	return (struct loc){ a.file, a.start < b.start ? a.start : b.start,
+			     a.end > b.end ? a.end : b.end };
+}
+
+/* ORDER OPS */
+const char *ast_op_name(enum op op)
+{
+	static const char *const names[] = {
+		[OP_NONE] = "?",
+		[OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_DIV] = "/",
+		[OP_MOD] = "%", [OP_SHL] = "<<", [OP_SHR] = ">>", [OP_SHRU] = ">>>",
+		[OP_AND] = "&", [OP_OR] = "|", [OP_XOR] = "^",
+		[OP_LAND] = "&&", [OP_LOR] = "||",
+		[OP_EQ] = "==", [OP_NE] = "!=", [OP_LT] = "<", [OP_LE] = "<=",
+		[OP_GT] = ">", [OP_GE] = ">=", [OP_MATCH] = "=~", [OP_NMATCH] = "!~",
+		[OP_CONCAT] = ".", [OP_NEG] = "-", [OP_PLUS] = "+", [OP_NOT] = "!",
+		[OP_BITNOT] = "~", [OP_INC] = "++", [OP_DEC] = "--",
+		[OP_ASSIGN] = "=", [OP_AGG] = "<<<",
+	};
+
+	return op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "?";
+}
+
+const char *ast_type_name(enum type t)
+{
+	switch (t) {
+	case TY_LONG: return "long";
+	case TY_STRING: return "string";
+	case TY_STATS: return "stats";
+	case TY_VOID: return "unknown";
+	default: return "unknown";
+	}
+}
+
+bool ast_is_lvalue(const struct expr *e)
+{
+	return e->kind == E_VAR || e->kind == E_INDEX || e->kind == E_TARGET;
+}

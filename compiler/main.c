@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - the sonde command: options, then passes 1 to 5
+ *
+ * Exit status: 0 ok, 1 the script has errors, 2 usage or environment.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "passes.h"
+#include "pretty.h"
+#include "target.h"
+#include "util.h"
+
+#ifndef SONDE_VERSION
+#define SONDE_VERSION "0.1"
+#endif
+#ifndef SONDE_TAPSET_DIR
+#define SONDE_TAPSET_DIR "/usr/local/share/sonde/tapset"
+#endif
+
+static const char usage_text[] =
+"usage: sonde [OPTIONS] SCRIPT.stp [ARG...]\n"
+"       sonde [OPTIONS] -e 'SCRIPT' [ARG...]\n"
+"       sonde [OPTIONS] -l|-L 'PROBE-POINT'\n"
+"\n"
+"Compile a SystemTap-language script into a kernel module and run it.\n"
+"\n"
+"  -e SCRIPT      run SCRIPT given on the command line ('-' reads stdin)\n"
+"  -p N           stop after pass N: 1 parse, 2 elaborate, 3 translate,\n"
+"                 4 build, 5 run (default)\n"
+"  -v             more verbose; repeat for more (per-pass time and memory)\n"
+"  -I DIR         also search DIR for library scripts\n"
+"  -r KVER|DIR    build for kernel release KVER or the kernel tree in DIR\n"
+"  -D NAME=VALUE  define a C macro for the module (limits such as MAXACTION)\n"
+"  -m NAME        name the module NAME\n"
+"  -o FILE        write the script's output to FILE\n"
+"  -c CMD         run CMD while the script runs; target() is its pid\n"
+"  -x PID         set target() to PID\n"
+"  -g             guru mode: embedded C, writes to kernel memory\n"
+"  -k             keep the temporary build directory\n"
+"  -u             unoptimized: keep unused globals, functions and probes\n"
+"  -w             no warnings\n"
+"  -W             treat warnings as errors\n"
+"  -l PATTERN     list the probe points matching PATTERN\n"
+"  -L PATTERN     the same, with their variables\n"
+"  -s MB          output buffer size per CPU\n"
+"  -T SECONDS     stop the script after SECONDS\n"
+"  --vm[=KVER]    run the script in a throwaway virtual machine\n"
+"  --help         show this help\n"
+"  --version      show the version\n"
+"\n"
+"Exit status: 0 success, 1 errors in the script, 2 usage or environment.\n";
+
+static void usage_error(const char *fmt, const char *arg)
+	__attribute__((format(printf, 1, 0), noreturn));
+static void usage_error(const char *fmt, const char *arg)
+{
+	fputs("sonde: error: ", stderr);
+	fprintf(stderr, fmt, arg); /* NOLINT: catalogued formats */
+	fputs("\nTry 'sonde --help' for more information.\n", stderr);
+	exit(2);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static long peak_kb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The installed library, or ../tapset beside a sonde run from its build tree. */
+static const char *find_tapset_dir(struct session *s)
+{
+	const char *env = getenv("SONDE_TAPSET_DIR");
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			slash = strrchr(exe, '/');
+			if (slash) {
+				*slash = '\0';
+				if (is_dir(arena_strfmt(&s->arena, "%s/tapset", exe)) &&
+				    is_dir(arena_strfmt(&s->arena, "%s/compiler", exe)))
+					return arena_strfmt(&s->arena, "%s/tapset", exe);
+				if (is_dir(arena_strfmt(&s->arena, "%s/share/sonde/tapset", exe)))
+					return arena_strfmt(&s->arena, "%s/share/sonde/tapset", exe);
+			}
+		}
+	}
+	return SONDE_TAPSET_DIR;
+}
+
+static char *read_stdin(size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		sb_add(&sb, buf, n);
+	if (!sb.buf)
+		sb_add(&sb, "", 0);
+	*len = sb.len;
+	return sb.buf;
+}
+
+int load_source(struct session *s, const char *path, const char *name, bool tapset)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+	char *copy;
+
+	if (!text)
+		return -1;
+	copy = arena_strndup(&s->arena, text, len);
+	free(text);
+	return (int)session_add_source(s, name, path, copy, len, tapset);
+}
+
+enum {
+	OPT_HELP = 256, OPT_VERSION, OPT_VM,
+};
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "vm", optional_argument, NULL, OPT_VM },
+	{ NULL, 0, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	struct session sess, *s = &sess;
+	const char *script = NULL, *script_path = NULL;
+	struct file_ast user = {0};
+	struct vec incs = {0}, defs = {0};
+	int c, file, rc = 0;
+	double t0;
+
+	session_init(s);
+	while ((c = getopt_long(argc, argv, "+e:p:vI:r:D:m:o:c:x:gkuwWl:L:s:T:G:d:tqb",
+				long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			script = optarg;
+			break;
+		case 'p': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 1 || v > 5)
+				usage_error("invalid pass '%s'; expected 1 to 5", optarg);
+			s->last_pass = (int)v;
+			break;
+		}
+		case 'v':
+			s->verbose++;
+			break;
+		case 'I':
+			vec_push(&s->arena, &incs, optarg);
+			break;
+		case 'r':
+			s->release = optarg;
+			break;
+		case 'D': {
+			struct define *d = arena_calloc(&s->arena, 1, sizeof(*d));
+			char *eq = strchr(optarg, '=');
+
+			d->name = eq ? arena_strndup(&s->arena, optarg, (size_t)(eq - optarg)) : optarg;
+			d->value = eq ? eq + 1 : NULL;
+			if (!d->name[0])
+				usage_error("invalid -D '%s'; expected NAME=VALUE", optarg);
+			vec_push(&s->arena, &defs, d);
+			break;
+		}
+		case 'm':
+			s->module_name = optarg;
+			break;
+		case 'o':
+			s->output = optarg;
+			break;
+		case 'c':
+			s->cmd = optarg;
+			break;
+		case 'x': {
+			char *end;
+
+			s->target_pid = strtol(optarg, &end, 10);
+			if (*end || s->target_pid < 0)
+				usage_error("invalid pid '%s'", optarg);
+			break;
+		}
+		case 'g':
+			s->guru = true;
+			break;
+		case 'k':
+			s->keep_tmp = true;
+			break;
+		case 'u':
+			s->unoptimized = true;
+			break;
+		case 'w':
+			s->no_warnings = true;
+			break;
+		case 'W':
+			s->warnings_fatal = true;
+			break;
+		case 'l':
+		case 'L':
+			s->list_pattern = optarg;
+			s->list_vars = c == 'L';
+			break;
+		case 's':
+		case 'T':
+		case 'G':
+		case 'd':
+		case 't':
+		case 'q':
+		case 'b':
+			/* accepted for stap compatibility; used by later passes */
+			break;
+		case OPT_HELP:
+			fputs(usage_text, stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("sonde %s (SystemTap language %s compatible)\n", SONDE_VERSION, "4.8");
+			return 0;
+		case OPT_VM:
+			break;
+		default:
+			fputs("Try 'sonde --help' for more information.\n", stderr);
+			return 2;
+		}
+	}
+
+	s->tapset_dir = find_tapset_dir(s);
+	s->include_dirs = (const char **)incs.v;
+	s->ninclude_dirs = incs.n;
+	s->defines = (struct define **)defs.v;
+	s->ndefines = defs.n;
+
+	if (s->list_pattern) {
+		struct strbuf sb = STRBUF_INIT;
+		int n = elaborate_list(s, s->list_pattern, s->list_vars, &sb);
+
+		fputs(sb.buf ? sb.buf : "", stdout);
+		sb_release(&sb);
+		session_free(s);
+		return n > 0 ? 0 : 1;
+	}
+
+	if (!script) {
+		if (optind >= argc)
+			usage_error("%s", "no script given; expected a file or -e SCRIPT");
+		script_path = argv[optind++];
+	}
+	s->args = (const char **)argv + optind;
+	s->nargs = argc - optind;
+
+	t0 = now_ms();
+	if (script) {
+		file = (int)session_add_source(s, "<input>", NULL, script, strlen(script), false);
+	} else if (!strcmp(script_path, "-")) {
+		size_t len;
+		char *text = read_stdin(&len);
+
+		file = (int)session_add_source(s, "<stdin>", NULL,
+					       arena_strndup(&s->arena, text, len), len, false);
+		free(text);
+	} else {
+		file = load_source(s, script_path, script_path, false);
+		if (file < 0) {
+			fprintf(stderr, "sonde: error: cannot read '%s': %s\n", script_path,
+				strerror(errno));
+			session_free(s);
+			return 2;
+		}
+	}
+
+	if (parse_source(s, (uint32_t)file, &user) < 0) {
+		diag_pass_failed(s, 1, "parse");
+		rc = 1;
+		goto out;
+	}
+	if (s->verbose)
+		fprintf(stderr, "Pass 1: parsed user script using %ld KiB peak memory, in %.1f ms\n",
+			peak_kb(), now_ms() - t0);
+	if (s->last_pass == 1) {
+		struct strbuf sb = STRBUF_INIT;
+
+		pretty_file(&sb, &user);
+		fputs(sb.buf ? sb.buf : "", stdout);
+		sb_release(&sb);
+		goto out;
+	}
+
+	t0 = now_ms();
+	if (elaborate(s, &user) < 0) {
+		diag_pass_failed(s, 2, "elaborate");
+		rc = 1;
+		goto out;
+	}
+	if (s->verbose)
+		fprintf(stderr, "Pass 2: elaborated script using %ld KiB peak memory, in %.1f ms\n",
+			peak_kb(), now_ms() - t0);
+	if (s->last_pass == 2) {
+		struct strbuf sb = STRBUF_INIT;
+
+		elaborate_print(s, &sb);
+		fputs(sb.buf ? sb.buf : "", stdout);
+		sb_release(&sb);
+		goto out;
+	}
+	fprintf(stderr, "sonde: error: pass %d is not implemented yet; use -p1 or -p2\n",
+		s->last_pass > 3 ? 3 : s->last_pass);
+	rc = 2;
+out:
+	session_free(s);
+	return rc;
+}

@@ -1,0 +1,1096 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * parser.y - pass 1: the SystemTap script grammar
+ *
+ * The parser reads the preprocessed token array of one file (preproc.c) and
+ * appends its declarations to a struct file_ast. Statements need no
+ * separators, so an expression statement extends as far as it can (bison's
+ * shift preference); this matches SystemTap. Precedence is spelled out as a
+ * chain of nonterminals, lowest first, mirroring the language reference.
+ */
+%code requires {
+#include "ast.h"
+#include "token.h"
+struct parser;
+}
+
+%code provides {
+struct parser {
+	struct session *s;
+	struct arena *a;
+	const struct tokens *toks;
+	int pos;
+	struct file_ast *out;
+};
+int parse_tokens(struct session *s, const struct tokens *toks, struct file_ast *out);
+int parse_source(struct session *s, uint32_t file, struct file_ast *out);
+}
+
+%{
+#include <stdio.h>
+#include <string.h>
+
+#include "ast.h"
+#include "diag.h"
+#include "parser.h"
+#include "preproc.h"
+#include "util.h"
+
+static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *p);
+static void yyerror(YYLTYPE *lloc, struct parser *p, const char *msg);
+
+#define A (p->a)
+#define S (p->s)
+
+#define YYLLOC_DEFAULT(cur, rhs, n)					\
+	do {								\
+		if (n) {						\
+			(cur).file = YYRHSLOC(rhs, 1).file;		\
+			(cur).start = YYRHSLOC(rhs, 1).start;		\
+			(cur).end = YYRHSLOC(rhs, n).end;		\
+		} else {						\
+			(cur).file = YYRHSLOC(rhs, 0).file;		\
+			(cur).start = (cur).end = YYRHSLOC(rhs, 0).end;	\
+		}							\
+	} while (0)
+
+static struct expr *binary(struct parser *p, enum expr_kind k, enum op op,
+			   struct expr *l, struct expr *r, struct loc loc)
+{
+	struct expr *e = ast_expr(A, k, loc);
+
+	e->op = op;
+	e->a = l;
+	e->b = r;
+	return e;
+}
+
+static struct expr *unary(struct parser *p, enum expr_kind k, enum op op,
+			  struct expr *x, struct loc loc)
+{
+	struct expr *e = ast_expr(A, k, loc);
+
+	e->op = op;
+	e->a = x;
+	return e;
+}
+
+static void need_lvalue(struct parser *p, struct expr *e)
+{
+	if (!ast_is_lvalue(e))
+		diag_error(S, e->loc, DIAG_PARSE_NOT_LVALUE);
+}
+
+static struct expr *args_into(struct parser *p, struct expr *e, struct vec *v)
+{
+	e->args = (struct expr **)v->v;
+	e->nargs = v->n;
+	return e;
+}
+
+static enum type type_of(struct parser *p, struct token *t)
+{
+	if (!strcmp(t->text, "long"))
+		return TY_LONG;
+	if (!strcmp(t->text, "string"))
+		return TY_STRING;
+	diag_error(S, t->loc, DIAG_PARSE_BAD_TYPE, t->text);
+	return TY_UNKNOWN;
+}
+
+static struct expr *strlit(struct parser *p, struct token *t)
+{
+	struct expr *e = ast_expr(A, E_STR, t->loc);
+
+	e->str = t->text;
+	e->len = t->len;
+	return e;
+}
+
+static void add_decl(struct parser *p, enum decl_kind k, void *x)
+{
+	struct decl d = { .kind = k };
+
+	if (k == D_GLOBAL)
+		d.u.global = x;
+	else if (k == D_PROBE)
+		d.u.probe = x;
+	else
+		d.u.function = x;
+	ast_add_decl(A, p->out, d);
+}
+
+static void foreach_sort(struct parser *p, struct foreach *fe, int key, int dir,
+			 struct loc loc)
+{
+	if (!dir)
+		return;
+	if (fe->sort_dir) {
+		diag_error(S, loc, DIAG_PARSE_SORT_TWICE);
+		return;
+	}
+	fe->sort_key = key;
+	fe->sort_dir = dir;
+}
+%}
+
+%define api.pure full
+%define parse.error custom
+%locations
+%define api.location.type {struct loc}
+%param {struct parser *p}
+
+%union {
+	struct token *tok;
+	struct expr *e;
+	struct stmt *s;
+	struct vec list;
+	struct probe_point *pp;
+	struct ppcomp *comp;
+	struct foreach *fe;
+	struct function *fn;
+	struct probe *probe;
+	struct global *glob;
+	int n;
+}
+
+/* ORDER TOK: lex_kind_name() and lexer.l follow these */
+%token <tok> IDENT "identifier"
+%token <tok> TARGET "target variable"
+%token <tok> NUMBER "number"
+%token <tok> STRING "string literal"
+%token <tok> EMBEDDED "embedded code"
+%token <tok> DOLLARS "'$'"
+%token <tok> PROBE "'probe'" GLOBAL "'global'" PRIVATE "'private'"
+%token <tok> FUNCTION "'function'" IF "'if'" ELSE "'else'" FOR "'for'"
+%token <tok> FOREACH "'foreach'" IN "'in'" LIMIT "'limit'" RETURN "'return'"
+%token <tok> DELETE "'delete'" WHILE "'while'" BREAK "'break'"
+%token <tok> CONTINUE "'continue'" NEXT "'next'" STRING_KW "'string'"
+%token <tok> LONG_KW "'long'" TRY "'try'" CATCH "'catch'"
+%token <tok> AT_STATOP "statistics operator" AT_HIST_LOG "'@hist_log'"
+%token <tok> AT_HIST_LINEAR "'@hist_linear'" AT_ENTRY "'@entry'"
+%token <tok> AT_DEFINED "'@defined'" AT_CAST "'@cast'" AT_VAR "'@var'"
+%token <tok> AT_CONST "'@const'" AT_PROBEWRITE "'@probewrite'"
+%token <tok> AT_PERF "'@perf'" AT_REGISTER "register operator"
+%token <tok> AT_DEREF "dereference operator"
+%token <tok> EQ "'=='" NE "'!='" LE "'<='" GE "'>='" ANDAND "'&&'" OROR "'||'"
+%token <tok> SHL "'<<'" SHR "'>>'" SHRU "'>>>'" MATCH "'=~'" NMATCH "'!~'"
+%token <tok> INC "'++'" DEC "'--'" ARROW "'->'"
+%token <tok> ADD_ASSIGN "'+='" SUB_ASSIGN "'-='" MUL_ASSIGN "'*='"
+%token <tok> DIV_ASSIGN "'/='" MOD_ASSIGN "'%='" SHL_ASSIGN "'<<='"
+%token <tok> SHR_ASSIGN "'>>='" AND_ASSIGN "'&='" XOR_ASSIGN "'^='"
+%token <tok> OR_ASSIGN "'|='" CAT_ASSIGN "'.='" AGG "'<<<'"
+/* consumed by the preprocessor; the parser never sees them */
+%token <tok> PP_OPEN "'%('" PP_THEN "'%?'" PP_ELSE "'%:'" PP_CLOSE "'%)'"
+%token <tok> AT_DEFINE "'@define'" MACRO "macro" SCRIPT_ARG "script argument"
+%token <tok> SCRIPT_ARG_STR "script argument string" ARGC "'$#'" ARGC_STR "'@#'"
+%token <tok> '+' '-' '*' '/' '%' '=' '<' '>' '!' '~' '&' '|' '^' '.' ','
+%token <tok> ';' ':' '?' '(' ')' '[' ']' '{' '}'
+
+%type <e> expr opt_expr assign ternary logor logand bitor bitxor bitand inexp
+%type <e> cmp shift concat additive mult unary crement postfix primary
+%type <e> string_lit target target_base hist index_elem pp_literal global_init
+%type <s> stmt block opt_else_block
+%type <list> stmts args opt_args index_list pp_list pp_alts params opt_params
+%type <list> globals fe_keylist chain
+%type <pp> probe_point pp_item
+%type <comp> pp_comp
+%type <tok> pp_name pp_part field assign_op cmp_op kw_name opt_dollars
+%type <fe> foreach_spec fe_head fe_source
+%type <n> opt_sort pp_flags opt_type
+%type <fn> function_decl
+%type <probe> probe_decl
+%type <glob> global_item
+
+%precedence THEN
+%precedence ELSE
+
+%expect 46
+
+%%
+
+script:
+	  %empty
+	| script decl
+	| script error
+	;
+
+/* decl -> global | probe | function | %{ %} | ';' */
+decl:
+	  GLOBAL globals
+		{ for (int i = 0; i < $2.n; i++) add_decl(p, D_GLOBAL, $2.v[i]); }
+	| PRIVATE GLOBAL globals
+		{
+			for (int i = 0; i < $3.n; i++) {
+				((struct global *)$3.v[i])->private_ = true;
+				add_decl(p, D_GLOBAL, $3.v[i]);
+			}
+		}
+	| PRIVATE globals
+		{
+			for (int i = 0; i < $2.n; i++) {
+				((struct global *)$2.v[i])->private_ = true;
+				add_decl(p, D_GLOBAL, $2.v[i]);
+			}
+		}
+	| probe_decl		{ add_decl(p, D_PROBE, $1); }
+	| PRIVATE probe_decl	{ diag_error(S, @1, DIAG_PARSE_PRIVATE); }
+	| function_decl		{ add_decl(p, D_FUNCTION, $1); }
+	| PRIVATE function_decl	{ $2->private_ = true; add_decl(p, D_FUNCTION, $2); }
+	| EMBEDDED
+		{
+			struct decl d = { .kind = D_EMBEDDED };
+
+			d.u.embedded.code = $1->text;
+			d.u.embedded.loc = $1->loc;
+			ast_add_decl(A, p->out, d);
+		}
+	| ';'
+	;
+
+globals:
+	  global_item			{ $$ = (struct vec){0}; vec_push(A, &$$, $1); }
+	| globals ',' global_item	{ $$ = $1; vec_push(A, &$$, $3); }
+	;
+
+/* global_item -> IDENT ['%'] ['[' NUMBER ']'] ['=' literal] */
+global_item:
+	  IDENT global_init
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = $1->loc; $$->file = $1->loc.file;
+			$$->name = $1->text; $$->init = $2;
+		}
+	| IDENT '[' NUMBER ']' global_init
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = $1->loc; $$->file = $1->loc.file;
+			$$->name = $1->text; $$->maxsize = $3->num; $$->init = $5;
+		}
+	| IDENT '%' global_init
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = $1->loc; $$->file = $1->loc.file;
+			$$->name = $1->text; $$->wrap = true; $$->init = $3;
+		}
+	| IDENT '%' '[' NUMBER ']' global_init
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = $1->loc; $$->file = $1->loc.file;
+			$$->name = $1->text; $$->wrap = true; $$->maxsize = $4->num;
+			$$->init = $6;
+		}
+	;
+
+global_init:
+	  %empty		{ $$ = NULL; }
+	| '=' unary
+		{
+			struct expr *e = $2;
+
+			if (e->kind == E_UNARY && (e->op == OP_NEG || e->op == OP_PLUS) &&
+			    e->a->kind == E_NUM) {
+				int64_t v = e->a->num;
+
+				e = ast_expr(A, E_NUM, $2->loc);
+				e->num = $2->op == OP_NEG ? (int64_t)(0 - (uint64_t)v) : v;
+			} else if (e->kind != E_NUM && e->kind != E_STR) {
+				diag_error(S, e->loc, DIAG_PARSE_GLOBAL_INIT);
+			}
+			$$ = e;
+		}
+	;
+
+/* {=== probes ===} */
+
+/* probe_decl -> PROBE points block | PROBE names ('='|'+=') points block [',' block] */
+probe_decl:
+	  PROBE pp_list block
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = loc_span($1->loc, @2); $$->file = $1->loc.file;
+			$$->points = (struct probe_point **)$2.v; $$->npoints = $2.n;
+			$$->body = $3;
+		}
+	| PROBE pp_list '=' pp_list block opt_else_block
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = loc_span($1->loc, @2); $$->file = $1->loc.file;
+			$$->alias = true;
+			$$->points = (struct probe_point **)$2.v; $$->npoints = $2.n;
+			$$->targets = (struct probe_point **)$4.v; $$->ntargets = $4.n;
+			$$->body = $5; $$->epi_body = $6;
+		}
+	| PROBE pp_list ADD_ASSIGN pp_list block
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = loc_span($1->loc, @2); $$->file = $1->loc.file;
+			$$->alias = true; $$->epilogue = true;
+			$$->points = (struct probe_point **)$2.v; $$->npoints = $2.n;
+			$$->targets = (struct probe_point **)$4.v; $$->ntargets = $4.n;
+			$$->body = $5;
+		}
+	;
+
+opt_else_block:
+	  %empty		{ $$ = NULL; }
+	| ',' block		{ $$ = $2; }
+	;
+
+pp_list:
+	  pp_item			{ $$ = (struct vec){0}; vec_push(A, &$$, $1); }
+	| pp_list ',' pp_item		{ $$ = $1; vec_push(A, &$$, $3); }
+	;
+
+/* pp_item -> probe_point ['?'] ['!'] ['if' '(' expr ')'] */
+pp_item:
+	  probe_point pp_flags
+		{ $$ = $1; $$->optional = $2 & 1; $$->sufficient = ($2 & 2) != 0; }
+	| probe_point pp_flags IF '(' expr ')'
+		{
+			$$ = $1; $$->optional = $2 & 1; $$->sufficient = ($2 & 2) != 0;
+			$$->cond = $5;
+		}
+	;
+
+pp_flags:
+	  %empty		{ $$ = 0; }
+	| '?'			{ $$ = 1; }
+	| '!'			{ $$ = 3; }
+	| '?' '!'		{ $$ = 3; }
+	| '!' '?'		{ $$ = 3; }
+	;
+
+probe_point:
+	  pp_comp
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = @1;
+			$$->comps = arena_alloc(A, sizeof(struct ppcomp));
+			$$->comps[0] = *$1; $$->ncomps = 1;
+		}
+	| probe_point '.' pp_comp
+		{
+			$$ = $1; $$->loc = loc_span($1->loc, @3);
+			$$->comps = arena_grow(A, $$->comps, sizeof(struct ppcomp) * $$->ncomps,
+					       sizeof(struct ppcomp) * ($$->ncomps + 1));
+			$$->comps[$$->ncomps++] = *$3;
+		}
+	;
+
+pp_comp:
+	  pp_name
+		{ $$ = arena_calloc(A, 1, sizeof(*$$)); $$->loc = @1; $$->name = $1->text; }
+	| pp_name '(' pp_literal ')'
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$)); $$->loc = @$;
+			$$->name = $1->text; $$->arg = $3;
+		}
+	| '{' pp_alts '}'
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$)); $$->loc = @$;
+			$$->alts = (struct probe_point **)$2.v; $$->nalts = $2.n;
+		}
+	;
+
+pp_alts:
+	  probe_point			{ $$ = (struct vec){0}; vec_push(A, &$$, $1); }
+	| pp_alts ',' probe_point	{ $$ = $1; vec_push(A, &$$, $3); }
+	;
+
+/* A component name is glued from adjacent identifiers, keywords and '*'. */
+pp_name:
+	  pp_part
+	| pp_name pp_part
+		{
+			if ($2->flags & TF_SPACE_BEFORE)
+				diag_error(S, $2->loc, DIAG_PARSE_PP_WHITESPACE);
+			$$ = arena_alloc(A, sizeof(struct token));
+			*$$ = *$1;
+			$$->text = arena_strfmt(A, "%s%s", $1->text, $2->text);
+			$$->loc = loc_span($1->loc, $2->loc);
+		}
+	;
+
+pp_part:
+	  IDENT | '*' { $1->text = "*"; $$ = $1; } | kw_name
+	| NUMBER
+		{ $1->text = arena_strfmt(A, "%lld", (long long)$1->num); $$ = $1; }
+	;
+
+/* keywords that may name a probe point component or a structure field */
+kw_name:
+	  PROBE | GLOBAL | PRIVATE | FUNCTION | ELSE | FOR | FOREACH | IN | LIMIT
+	| RETURN | DELETE | WHILE | BREAK | CONTINUE | NEXT | STRING_KW | LONG_KW
+	| TRY | CATCH
+	;
+
+pp_literal:
+	  NUMBER		{ $$ = ast_expr(A, E_NUM, @1); $$->num = $1->num; }
+	| '-' NUMBER
+		{ $$ = ast_expr(A, E_NUM, @$); $$->num = (int64_t)(0 - (uint64_t)$2->num); }
+	| '+' NUMBER		{ $$ = ast_expr(A, E_NUM, @$); $$->num = $2->num; }
+	| string_lit
+	;
+
+/* {=== functions ===} */
+
+/* function_decl -> FUNCTION name [':' type] '(' params ')' [':' prio] (block | %{ %}) */
+function_decl:
+	  FUNCTION IDENT opt_type '(' opt_params ')' block
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = $2->loc; $$->file = $2->loc.file; $$->name = $2->text;
+			$$->decl_type = $3;
+			$$->params = (struct param *)$5.v; $$->nparams = $5.n;
+			$$->body = $7; $$->body_loc = @7;
+		}
+	| FUNCTION IDENT opt_type '(' opt_params ')' EMBEDDED
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = $2->loc; $$->file = $2->loc.file; $$->name = $2->text;
+			$$->decl_type = $3;
+			$$->params = (struct param *)$5.v; $$->nparams = $5.n;
+			$$->embedded = $7->text; $$->body_loc = @7;
+		}
+	| FUNCTION IDENT opt_type '(' opt_params ')' ':' NUMBER block
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = $2->loc; $$->file = $2->loc.file; $$->name = $2->text;
+			$$->decl_type = $3;
+			$$->params = (struct param *)$5.v; $$->nparams = $5.n;
+			$$->priority = $8->num; $$->has_priority = true;
+			$$->body = $9; $$->body_loc = @9;
+		}
+	| FUNCTION IDENT opt_type '(' opt_params ')' ':' NUMBER EMBEDDED
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->loc = $2->loc; $$->file = $2->loc.file; $$->name = $2->text;
+			$$->decl_type = $3;
+			$$->params = (struct param *)$5.v; $$->nparams = $5.n;
+			$$->priority = $8->num; $$->has_priority = true;
+			$$->embedded = $9->text; $$->body_loc = @9;
+		}
+	;
+
+opt_type:
+	  %empty		{ $$ = TY_UNKNOWN; }
+	| ':' LONG_KW		{ $$ = TY_LONG; }
+	| ':' STRING_KW		{ $$ = TY_STRING; }
+	| ':' IDENT		{ $$ = type_of(p, $2); }
+	;
+
+/* params are collected as a flat array of struct param (not pointers) */
+opt_params:
+	  %empty		{ $$ = (struct vec){0}; }
+	| params
+	;
+
+params:
+	  IDENT opt_type
+		{
+			struct param *pa = arena_calloc(A, 1, sizeof(*pa));
+
+			pa->loc = $1->loc; pa->name = $1->text; pa->decl_type = $2;
+			$$ = (struct vec){ (void **)pa, 1, 1 };
+		}
+	| params ',' IDENT opt_type
+		{
+			struct param *pa = (struct param *)$1.v;
+
+			pa = arena_grow(A, pa, sizeof(*pa) * $1.n, sizeof(*pa) * ($1.n + 1));
+			pa[$1.n].loc = $3->loc; pa[$1.n].name = $3->text;
+			pa[$1.n].decl_type = $4;
+			$$ = (struct vec){ (void **)pa, $1.n + 1, $1.n + 1 };
+		}
+	;
+
+/* {=== statements ===} */
+
+block:
+	  '{' stmts '}'
+		{
+			$$ = ast_stmt(A, S_BLOCK, @$);
+			$$->body = (struct stmt **)$2.v; $$->nbody = $2.n;
+		}
+	;
+
+stmts:
+	  %empty		{ $$ = (struct vec){0}; }
+	| stmts stmt		{ $$ = $1; if ($2->kind != S_NULL) vec_push(A, &$$, $2); }
+	;
+
+opt_semi: %empty | ';' ;
+
+stmt:
+	  block
+	| ';'				{ $$ = ast_stmt(A, S_NULL, @1); }
+	| IF '(' expr ')' stmt %prec THEN
+		{ $$ = ast_stmt(A, S_IF, @$); $$->e = $3; $$->then = $5; }
+	| IF '(' expr ')' stmt ELSE stmt
+		{ $$ = ast_stmt(A, S_IF, @$); $$->e = $3; $$->then = $5; $$->els = $7; }
+	| WHILE '(' expr ')' stmt
+		{ $$ = ast_stmt(A, S_WHILE, @$); $$->e = $3; $$->then = $5; }
+	| FOR '(' opt_expr ';' opt_expr ';' opt_expr ')' stmt
+		{
+			$$ = ast_stmt(A, S_FOR, @$);
+			$$->init = $3; $$->e = $5; $$->step = $7; $$->then = $9;
+		}
+	| FOREACH '(' foreach_spec ')' stmt
+		{ $$ = ast_stmt(A, S_FOREACH, @$); $$->fe = $3; $$->then = $5; }
+	| BREAK opt_semi		{ $$ = ast_stmt(A, S_BREAK, @1); }
+	| CONTINUE opt_semi		{ $$ = ast_stmt(A, S_CONTINUE, @1); }
+	| NEXT opt_semi			{ $$ = ast_stmt(A, S_NEXT, @1); }
+	| RETURN opt_semi		{ $$ = ast_stmt(A, S_RETURN, @1); }
+	| RETURN expr opt_semi		{ $$ = ast_stmt(A, S_RETURN, loc_span(@1, @2)); $$->e = $2; }
+	| DELETE expr opt_semi
+		{
+			$$ = ast_stmt(A, S_DELETE, loc_span(@1, @2)); $$->e = $2;
+			if ($2->kind != E_VAR && $2->kind != E_INDEX)
+				diag_error(S, $2->loc, DIAG_PARSE_DELETE_TARGET);
+		}
+	| TRY block CATCH block
+		{ $$ = ast_stmt(A, S_TRY, @$); $$->then = $2; $$->els = $4; }
+	| TRY block CATCH '(' IDENT ')' block
+		{
+			$$ = ast_stmt(A, S_TRY, @$); $$->then = $2; $$->els = $7;
+			$$->catch_var = $5->text; $$->catch_loc = $5->loc;
+		}
+	| expr opt_semi		{ $$ = ast_stmt(A, S_EXPR, @1); $$->e = $1; }
+	;
+
+opt_expr:
+	  %empty		{ $$ = NULL; }
+	| expr
+	;
+
+/* foreach_spec -> [value '='] keys 'in' source ['limit' expr] */
+foreach_spec:
+	  fe_head
+	| fe_head LIMIT expr	{ $$ = $1; $$->limit = $3; }
+	;
+
+fe_head:
+	  fe_keylist IN fe_source
+		{
+			$$ = $3;
+			$$->keys = (struct expr **)$1.v; $$->nkeys = $1.n;
+			for (int i = 0; i < $1.n; i++)
+				if ($1.v[i + $1.n] != NULL)	/* sort marks stored after keys */
+					foreach_sort(p, $$, i + 1, (int)(intptr_t)$1.v[i + $1.n] - 2,
+						     ((struct expr *)$1.v[i])->loc);
+		}
+	| '[' fe_keylist ']' IN fe_source
+		{
+			$$ = $5; $$->bracketed = true;
+			$$->keys = (struct expr **)$2.v; $$->nkeys = $2.n;
+			for (int i = 0; i < $2.n; i++)
+				if ($2.v[i + $2.n] != NULL)
+					foreach_sort(p, $$, i + 1, (int)(intptr_t)$2.v[i + $2.n] - 2,
+						     ((struct expr *)$2.v[i])->loc);
+		}
+	| IDENT opt_sort '=' IDENT opt_sort IN fe_source
+		{
+			struct expr *k = ast_expr(A, E_VAR, @4);
+
+			$$ = $7; k->name = $4->text;
+			$$->value = ast_expr(A, E_VAR, @1); $$->value->name = $1->text;
+			$$->keys = arena_alloc(A, sizeof(struct expr *));
+			$$->keys[0] = k; $$->nkeys = 1;
+			foreach_sort(p, $$, -1, $2, @1);
+			foreach_sort(p, $$, 1, $5, @4);
+		}
+	| IDENT opt_sort '=' '[' fe_keylist ']' IN fe_source
+		{
+			$$ = $8; $$->bracketed = true;
+			$$->value = ast_expr(A, E_VAR, @1); $$->value->name = $1->text;
+			$$->keys = (struct expr **)$5.v; $$->nkeys = $5.n;
+			foreach_sort(p, $$, -1, $2, @1);
+			for (int i = 0; i < $5.n; i++)
+				if ($5.v[i + $5.n] != NULL)
+					foreach_sort(p, $$, i + 1, (int)(intptr_t)$5.v[i + $5.n] - 2,
+						     ((struct expr *)$5.v[i])->loc);
+		}
+	;
+
+/*
+ * fe_keylist keeps 2n slots: n key expressions, then n sort marks encoded
+ * as (dir + 2) or NULL, so one vector carries both.
+ */
+fe_keylist:
+	  IDENT opt_sort
+		{
+			struct expr *k = ast_expr(A, E_VAR, @1);
+
+			k->name = $1->text;
+			$$ = (struct vec){0};
+			vec_push(A, &$$, k);
+			vec_push(A, &$$, $2 ? (void *)(intptr_t)($2 + 2) : NULL);
+		}
+	| fe_keylist ',' IDENT opt_sort
+		{
+			struct expr *k = ast_expr(A, E_VAR, @3);
+			int n = $1.n / 2, i;
+			struct vec v = {0};
+
+			k->name = $3->text;
+			for (i = 0; i < n; i++)
+				vec_push(A, &v, $1.v[i]);
+			vec_push(A, &v, k);
+			for (i = 0; i < n; i++)
+				vec_push(A, &v, $1.v[n + i]);
+			vec_push(A, &v, $4 ? (void *)(intptr_t)($4 + 2) : NULL);
+			$$ = v;
+			$$.n = n + 1;	/* keys count; marks follow */
+			$$.cap = v.n;
+		}
+	;
+
+opt_sort:
+	  %empty		{ $$ = 0; }
+	| '+'			{ $$ = 1; }
+	| '-'			{ $$ = -1; }
+	;
+
+/* fe_source -> IDENT ['[' slice ']'] [@stat ('+'|'-') | '+' | '-'] | histogram */
+fe_source:
+	  IDENT opt_sort
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$)); $$->sort_stat = -1;
+			$$->array = ast_expr(A, E_VAR, @1); $$->array->name = $1->text;
+			foreach_sort(p, $$, -1, $2, @2);
+		}
+	| IDENT '[' index_list ']' opt_sort
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$)); $$->sort_stat = -1;
+			$$->array = ast_expr(A, E_INDEX, loc_span(@1, @4));
+			$$->array->name = $1->text;
+			args_into(p, $$->array, &$3);
+			foreach_sort(p, $$, -1, $5, @5);
+		}
+	| IDENT AT_STATOP opt_sort
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->array = ast_expr(A, E_VAR, @1); $$->array->name = $1->text;
+			$$->sort_stat = $2->sub;
+			if (!$3)
+				diag_error(S, @2, DIAG_PARSE_STATOP_SORT, $2->text);
+			foreach_sort(p, $$, -1, $3, @3);
+		}
+	| IDENT '[' index_list ']' AT_STATOP opt_sort
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$));
+			$$->array = ast_expr(A, E_INDEX, loc_span(@1, @4));
+			$$->array->name = $1->text;
+			args_into(p, $$->array, &$3);
+			$$->sort_stat = $5->sub;
+			if (!$6)
+				diag_error(S, @5, DIAG_PARSE_STATOP_SORT, $5->text);
+			foreach_sort(p, $$, -1, $6, @6);
+		}
+	| hist
+		{
+			$$ = arena_calloc(A, 1, sizeof(*$$)); $$->sort_stat = -1;
+			$$->array = $1;
+		}
+	;
+
+/* {=== expressions, lowest precedence first ===} */
+
+expr: assign ;
+
+/* assign -> ternary [assign_op assign]  (right associative) */
+assign:
+	  ternary
+	| ternary assign_op assign
+		{
+			enum op op = OP_ASSIGN;
+
+			need_lvalue(p, $1);
+			switch ($2->kind) {
+			case ADD_ASSIGN: op = OP_ADD; break;
+			case SUB_ASSIGN: op = OP_SUB; break;
+			case MUL_ASSIGN: op = OP_MUL; break;
+			case DIV_ASSIGN: op = OP_DIV; break;
+			case MOD_ASSIGN: op = OP_MOD; break;
+			case SHL_ASSIGN: op = OP_SHL; break;
+			case SHR_ASSIGN: op = OP_SHR; break;
+			case AND_ASSIGN: op = OP_AND; break;
+			case XOR_ASSIGN: op = OP_XOR; break;
+			case OR_ASSIGN: op = OP_OR; break;
+			case CAT_ASSIGN: op = OP_CONCAT; break;
+			case AGG: op = OP_AGG; break;
+			default: break;
+			}
+			$$ = binary(p, E_ASSIGN, op, $1, $3, @$);
+		}
+	;
+
+assign_op:
+	  '=' | ADD_ASSIGN | SUB_ASSIGN | MUL_ASSIGN | DIV_ASSIGN | MOD_ASSIGN
+	| SHL_ASSIGN | SHR_ASSIGN | AND_ASSIGN | XOR_ASSIGN | OR_ASSIGN
+	| CAT_ASSIGN | AGG
+	;
+
+ternary:
+	  logor
+	| logor '?' expr ':' ternary
+		{ $$ = ast_expr(A, E_TERNARY, @$); $$->a = $1; $$->b = $3; $$->c = $5; }
+	;
+
+logor:
+	  logand
+	| logor OROR logand	{ $$ = binary(p, E_LOGICAL, OP_LOR, $1, $3, @$); }
+	;
+
+logand:
+	  bitor
+	| logand ANDAND bitor	{ $$ = binary(p, E_LOGICAL, OP_LAND, $1, $3, @$); }
+	;
+
+bitor:
+	  bitxor
+	| bitor '|' bitxor	{ $$ = binary(p, E_BINARY, OP_OR, $1, $3, @$); }
+	;
+
+bitxor:
+	  bitand
+	| bitxor '^' bitand	{ $$ = binary(p, E_BINARY, OP_XOR, $1, $3, @$); }
+	;
+
+bitand:
+	  inexp
+	| bitand '&' inexp	{ $$ = binary(p, E_BINARY, OP_AND, $1, $3, @$); }
+	;
+
+/* inexp -> cmp ['in' IDENT] | '[' index_list ']' 'in' IDENT */
+inexp:
+	  cmp
+	| cmp IN IDENT
+		{
+			$$ = ast_expr(A, E_IN, @$); $$->name = $3->text;
+			$$->args = arena_alloc(A, sizeof(struct expr *));
+			$$->args[0] = $1; $$->nargs = 1;
+		}
+	| '[' index_list ']' IN IDENT
+		{ $$ = ast_expr(A, E_IN, @$); $$->name = $5->text; args_into(p, $$, &$2); }
+	;
+
+cmp:
+	  shift
+	| cmp cmp_op shift
+		{
+			enum op op;
+
+			switch ($2->kind) {
+			case EQ: op = OP_EQ; break;
+			case NE: op = OP_NE; break;
+			case LE: op = OP_LE; break;
+			case GE: op = OP_GE; break;
+			case '<': op = OP_LT; break;
+			default: op = OP_GT; break;
+			}
+			$$ = binary(p, E_COMPARE, op, $1, $3, @$);
+		}
+	| cmp MATCH shift
+		{
+			if ($3->kind != E_STR)
+				diag_error(S, $3->loc, DIAG_PARSE_REGEX_LITERAL, "=~");
+			$$ = binary(p, E_REGEX, OP_MATCH, $1, $3, @$);
+		}
+	| cmp NMATCH shift
+		{
+			if ($3->kind != E_STR)
+				diag_error(S, $3->loc, DIAG_PARSE_REGEX_LITERAL, "!~");
+			$$ = binary(p, E_REGEX, OP_NMATCH, $1, $3, @$);
+		}
+	;
+
+cmp_op: EQ | NE | LE | GE | '<' | '>' ;
+
+shift:
+	  concat
+	| shift SHL concat	{ $$ = binary(p, E_BINARY, OP_SHL, $1, $3, @$); }
+	| shift SHR concat	{ $$ = binary(p, E_BINARY, OP_SHR, $1, $3, @$); }
+	| shift SHRU concat	{ $$ = binary(p, E_BINARY, OP_SHRU, $1, $3, @$); }
+	;
+
+concat:
+	  additive
+	| concat '.' additive	{ $$ = binary(p, E_CONCAT, OP_CONCAT, $1, $3, @$); }
+	;
+
+additive:
+	  mult
+	| additive '+' mult	{ $$ = binary(p, E_BINARY, OP_ADD, $1, $3, @$); }
+	| additive '-' mult	{ $$ = binary(p, E_BINARY, OP_SUB, $1, $3, @$); }
+	;
+
+mult:
+	  unary
+	| mult '*' unary	{ $$ = binary(p, E_BINARY, OP_MUL, $1, $3, @$); }
+	| mult '/' unary	{ $$ = binary(p, E_BINARY, OP_DIV, $1, $3, @$); }
+	| mult '%' unary	{ $$ = binary(p, E_BINARY, OP_MOD, $1, $3, @$); }
+	;
+
+unary:
+	  crement
+	| '-' unary		{ $$ = unary(p, E_UNARY, OP_NEG, $2, @$); }
+	| '+' unary		{ $$ = unary(p, E_UNARY, OP_PLUS, $2, @$); }
+	| '!' unary		{ $$ = unary(p, E_UNARY, OP_NOT, $2, @$); }
+	| '~' unary		{ $$ = unary(p, E_UNARY, OP_BITNOT, $2, @$); }
+	| '&' target		{ $$ = unary(p, E_ADDR, OP_AND, $2, @$); }
+	;
+
+crement:
+	  postfix
+	| INC crement		{ need_lvalue(p, $2); $$ = unary(p, E_PREINC, OP_INC, $2, @$); }
+	| DEC crement		{ need_lvalue(p, $2); $$ = unary(p, E_PREINC, OP_DEC, $2, @$); }
+	;
+
+postfix:
+	  primary
+	| postfix INC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_INC, $1, @$); }
+	| postfix DEC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_DEC, $1, @$); }
+	;
+
+primary:
+	  NUMBER		{ $$ = ast_expr(A, E_NUM, @1); $$->num = $1->num; }
+	| string_lit
+	| '(' expr ')'		{ $$ = $2; }
+	| IDENT			{ $$ = ast_expr(A, E_VAR, @1); $$->name = $1->text; }
+	| IDENT '[' index_list ']'
+		{ $$ = ast_expr(A, E_INDEX, @$); $$->name = $1->text; args_into(p, $$, &$3); }
+	| IDENT '(' opt_args ')'
+		{ $$ = ast_expr(A, E_CALL, @$); $$->name = $1->text; args_into(p, $$, &$3); }
+	| target
+	| AT_STATOP '(' expr ')'
+		{ $$ = unary(p, E_STATOP, (enum op)$1->sub, $3, @$); }
+	| AT_STATOP '(' expr ',' expr ')'
+		{ $$ = unary(p, E_STATOP, (enum op)$1->sub, $3, @$); $$->b = $5; }
+	| hist
+	| hist '[' expr ']'
+		{ $$ = ast_expr(A, E_HIST_BUCKET, @$); $$->a = $1; $$->b = $3; }
+	| AT_DEFINED '(' expr ')'	{ $$ = unary(p, E_DEFINED, OP_NONE, $3, @$); }
+	| AT_ENTRY '(' expr ')'		{ $$ = unary(p, E_ENTRY, OP_NONE, $3, @$); }
+	| AT_PROBEWRITE '(' IDENT ')'
+		{ $$ = ast_expr(A, E_PROBEWRITE, @$); $$->name = $3->text; }
+	| AT_CONST '(' string_lit ')'
+		{ $$ = ast_expr(A, E_CONST, @$); $$->str = $3->str; $$->len = $3->len; }
+	| AT_PERF '(' string_lit ')'
+		{ $$ = ast_expr(A, E_PERF, @$); $$->str = $3->str; $$->len = $3->len; }
+	| AT_REGISTER '(' expr ')'
+		{ $$ = unary(p, E_REGISTER, (enum op)$1->sub, $3, @$); }
+	| AT_DEREF '(' expr ',' expr ')'
+		{ $$ = unary(p, E_DEREF, (enum op)$1->sub, $3, @$); $$->b = $5; }
+	| EMBEDDED
+		{ $$ = ast_expr(A, E_EMBEDDED, @1); $$->str = $1->text; $$->len = $1->len; }
+	;
+
+hist:
+	  AT_HIST_LOG '(' expr ')'
+		{ $$ = unary(p, E_HIST, (enum op)HIST_LOG, $3, @$); }
+	| AT_HIST_LINEAR '(' expr ',' expr ',' expr ',' expr ')'
+		{
+			$$ = unary(p, E_HIST, (enum op)HIST_LINEAR, $3, @$);
+			$$->args = arena_alloc(A, 3 * sizeof(struct expr *));
+			$$->args[0] = $5; $$->args[1] = $7; $$->args[2] = $9; $$->nargs = 3;
+		}
+	;
+
+/* target -> ($name | @cast(..) | @var(..)) {'->' field | '[' expr ']'} ['$'...] */
+target:
+	  target_base chain opt_dollars
+		{
+			$$ = $1; $$->loc = @$;
+			$$->chain = (struct tcomp *)$2.v; $$->nchain = $2.n;
+			if ($3)
+				$$->pretty += (int)$3->len;
+		}
+	;
+
+target_base:
+	  TARGET
+		{
+			const char *t = $1->text;
+			size_t n = strlen(t);
+
+			$$ = ast_expr(A, E_TARGET, @1);
+			while (n > 2 && t[n - 1] == '$') {
+				n--;
+				$$->pretty++;
+			}
+			$$->name = arena_strndup(A, t, n);
+		}
+	| AT_CAST '(' expr ',' string_lit ')'
+		{ $$ = unary(p, E_TARGET, OP_NONE, $3, @$); $$->name = "@cast"; $$->str = $5->str; }
+	| AT_CAST '(' expr ',' string_lit ',' string_lit ')'
+		{
+			$$ = unary(p, E_TARGET, OP_NONE, $3, @$); $$->name = "@cast";
+			$$->str = $5->str; $$->str2 = $7->str;
+		}
+	| AT_VAR '(' string_lit ')'
+		{ $$ = ast_expr(A, E_TARGET, @$); $$->name = "@var"; $$->str = $3->str; }
+	| AT_VAR '(' string_lit ',' string_lit ')'
+		{
+			$$ = ast_expr(A, E_TARGET, @$); $$->name = "@var";
+			$$->str = $3->str; $$->str2 = $5->str;
+		}
+	;
+
+/* chain elements are stored as a flat array of struct tcomp */
+chain:
+	  %empty		{ $$ = (struct vec){0}; }
+	| chain ARROW field
+		{
+			struct tcomp *c = (struct tcomp *)$1.v;
+
+			c = arena_grow(A, c, sizeof(*c) * $1.n, sizeof(*c) * ($1.n + 1));
+			c[$1.n] = (struct tcomp){ .loc = loc_span(@2, @3), .field = $3->text };
+			$$ = (struct vec){ (void **)c, $1.n + 1, $1.n + 1 };
+		}
+	| chain '[' expr ']'
+		{
+			struct tcomp *c = (struct tcomp *)$1.v;
+
+			c = arena_grow(A, c, sizeof(*c) * $1.n, sizeof(*c) * ($1.n + 1));
+			c[$1.n] = (struct tcomp){ .loc = loc_span(@2, @4), .index = $3 };
+			$$ = (struct vec){ (void **)c, $1.n + 1, $1.n + 1 };
+		}
+	;
+
+field: IDENT | kw_name | IF ;
+
+opt_dollars:
+	  %empty		{ $$ = NULL; }
+	| DOLLARS
+	;
+
+string_lit:
+	  STRING		{ $$ = strlit(p, $1); }
+	| string_lit STRING
+		{
+			char *buf = arena_alloc(A, $1->len + $2->len + 1);
+
+			memcpy(buf, $1->str, $1->len);
+			memcpy(buf + $1->len, $2->text, $2->len);
+			buf[$1->len + $2->len] = '\0';
+			$$ = $1; $$->str = buf; $$->len = $1->len + $2->len;
+			$$->loc = @$;
+		}
+	;
+
+opt_args:
+	  %empty		{ $$ = (struct vec){0}; }
+	| args
+	;
+
+args:
+	  expr			{ $$ = (struct vec){0}; vec_push(A, &$$, $1); }
+	| args ',' expr		{ $$ = $1; vec_push(A, &$$, $3); }
+	;
+
+index_list:
+	  index_elem			{ $$ = (struct vec){0}; vec_push(A, &$$, $1); }
+	| index_list ',' index_elem	{ $$ = $1; vec_push(A, &$$, $3); }
+	;
+
+index_elem:
+	  expr
+	| '*'			{ $$ = ast_expr(A, E_WILDCARD, @1); }
+	;
+
+%%
+
+static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *p)
+{
+	const struct token *t;
+
+	if (p->pos >= p->toks->n || p->s->stop) {
+		uint32_t end = p->toks->n ? p->toks->v[p->toks->n - 1].loc.end : 0;
+		uint32_t file = p->toks->n ? p->toks->v[p->toks->n - 1].loc.file : p->out->file;
+
+		*lloc = (struct loc){ file, end, end };
+		return YYEOF;
+	}
+	t = &p->toks->v[p->pos++];
+	lval->tok = (struct token *)t;
+	*lloc = t->loc;
+	return t->kind;
+}
+
+static void yyerror(YYLTYPE *lloc, struct parser *p, const char *msg)
+{
+	(void)msg;
+	diag_error(p->s, *lloc, DIAG_PARSE_UNEXPECTED, "input", "");
+}
+
+/* "identifier" → identifier; "'+'" stays */
+static const char *sym_name(yysymbol_kind_t k)
+{
+	static char buf[8][64];
+	static int slot;
+	const char *n = yysymbol_name(k);
+	char *b = buf[slot++ % 8];
+	size_t len = strlen(n);
+
+	if (len >= 2 && n[0] == '"' && n[len - 1] == '"') {
+		snprintf(b, 64, "%.*s", (int)(len - 2), n + 1);
+		return b;
+	}
+	return n;
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
+{
+	yysymbol_kind_t exp[6];
+	int n = yypcontext_expected_tokens(ctx, exp, 6);
+	yysymbol_kind_t got = yypcontext_token(ctx);
+	const YYLTYPE *loc = yypcontext_location(ctx);
+	char what[128], list[384];
+	const struct token *t = p->pos > 0 ? &p->toks->v[p->pos - 1] : NULL;
+
+	if (got == YYSYMBOL_YYEOF || !t)
+		snprintf(what, sizeof(what), "end of input");
+	else if (got == YYSYMBOL_IDENT || got == YYSYMBOL_TARGET)
+		snprintf(what, sizeof(what), "%s '%.40s'", sym_name(got), t->text);
+	else if (got == YYSYMBOL_NUMBER)
+		snprintf(what, sizeof(what), "number %lld", (long long)t->num);
+	else
+		snprintf(what, sizeof(what), "%s", sym_name(got));
+	list[0] = '\0';
+	if (n > 0 && n <= 4) {
+		size_t off = (size_t)snprintf(list, sizeof(list), ", expected ");
+
+		for (int i = 0; i < n; i++)
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						i == 0 ? "" : i == n - 1 ? " or " : ", ",
+						sym_name(exp[i]));
+	}
+	diag_error(p->s, *loc, DIAG_PARSE_UNEXPECTED, what, list);
+	return 0;
+}
+
+int parse_tokens(struct session *s, const struct tokens *toks, struct file_ast *out)
+{
+	struct parser p = { .s = s, .a = &s->arena, .toks = toks, .out = out };
+	int before = s->nerrors;
+
+	yyparse(&p);
+	return s->nerrors > before ? -1 : 0;
+}
+
+/* Pass 1 for one source: lex, preprocess, parse. */
+int parse_source(struct session *s, uint32_t file, struct file_ast *out)
+{
+	struct tokens raw = {0}, toks = {0};
+	int before = s->nerrors;
+
+	out->file = file;
+	lex_file(s, file, &raw);
+	pp_file(s, &raw, &toks);
+	if (s->stop)
+		return -1;
+	parse_tokens(s, &toks, out);
+	return s->nerrors > before ? -1 : 0;
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* session.c - see session.h */
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+#include "util.h"
+
+void session_init(struct session *s)
+{
+	memset(s, 0, sizeof(*s));
+	arena_init(&s->arena);
+	s->last_pass = 5;
+	s->target_pid = -1;
+}
+
+uint32_t session_add_source(struct session *s, const char *name, const char *path,
+			    const char *text, size_t len, bool tapset)
+{
+	struct source *src = arena_calloc(&s->arena, 1, sizeof(*src));
+
+	if (len >= UINT32_MAX)
+		len = UINT32_MAX - 1;
+	src->name = name;
+	src->path = path;
+	src->text = text;
+	src->len = (uint32_t)len;
+	src->tapset = tapset;
+	s->sources = arena_grow(&s->arena, s->sources, sizeof(*s->sources) * s->nsources,
+				sizeof(*s->sources) * (s->nsources + 1));
+	s->sources[s->nsources] = src;
+	return (uint32_t)s->nsources++;
+}
+
+void session_free(struct session *s)
+{
+	int i;
+
+	for (i = 0; i < s->nsources; i++)
+		free(s->sources[i]->lines);
+	arena_free(&s->arena);
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * target.c - find the target kernel (see target.h)
+ *
+ * -r takes a release (its tree is /lib/modules/REL/build) or a build
+ * directory. Without -r: the running kernel when its tree is installed,
+ * otherwise the newest installed tree, otherwise the running kernel's
+ * release with no tree at all (enough for passes 1 and 2).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "target.h"
+#include "util.h"
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *slurp_line(const char *path)
+{
+	size_t len;
+	char *t = read_file(path, &len);
+
+	if (!t)
+		return NULL;
+	t[strcspn(t, "\n")] = '\0';
+	return t;
+}
+
+/* "6.1.0-56-amd64" -> "6.1.0" */
+static const char *version_of(struct arena *a, const char *release)
+{
+	size_t n = strspn(release, "0123456789.");
+
+	while (n > 0 && release[n - 1] == '.')
+		n--;
+	return arena_strndup(a, release, n);
+}
+
+static const char *newest_tree(struct arena *a)
+{
+	DIR *d = opendir("/lib/modules");
+	struct dirent *de;
+	char *best = NULL;
+
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		char path[4096];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/lib/modules/%s/build", de->d_name);
+		if (!is_dir(path))
+			continue;
+		if (!best || strverscmp(de->d_name, best) > 0) {
+			free(best);
+			best = xstrdup(de->d_name);
+		}
+	}
+	closedir(d);
+	if (best) {
+		const char *r = arena_strdup(a, best);
+
+		free(best);
+		return r;
+	}
+	return NULL;
+}
+
+struct target *target_get(struct session *s)
+{
+	struct target *t;
+	struct utsname u;
+	char path[4096];
+	const char *r = s->release ? s->release : getenv("SONDE_RELEASE");
+
+	if (s->target)
+		return s->target;
+	t = arena_calloc(&s->arena, 1, sizeof(*t));
+	uname(&u);
+	t->arch = strcmp(u.machine, "amd64") ? arena_strdup(&s->arena, u.machine) : "x86_64";
+	if (r && r[0] == '/') {
+		char *rel;
+
+		t->build_dir = r;
+		snprintf(path, sizeof(path), "%s/include/config/kernel.release", r);
+		rel = slurp_line(path);
+		t->release = arena_strdup(&s->arena, rel ? rel : "unknown");
+		free(rel);
+		t->how = "build directory given with -r";
+	} else if (r) {
+		t->release = r;
+		snprintf(path, sizeof(path), "/lib/modules/%s/build", r);
+		if (is_dir(path))
+			t->build_dir = arena_strdup(&s->arena, path);
+		t->how = "release given with -r";
+	} else {
+		snprintf(path, sizeof(path), "/lib/modules/%s/build", u.release);
+		if (is_dir(path)) {
+			t->release = arena_strdup(&s->arena, u.release);
+			t->build_dir = arena_strdup(&s->arena, path);
+			t->how = "the running kernel";
+		} else if ((t->release = newest_tree(&s->arena))) {
+			t->build_dir = arena_strfmt(&s->arena, "/lib/modules/%s/build", t->release);
+			t->how = "the newest installed kernel tree (none for the running kernel)";
+		} else {
+			t->release = arena_strdup(&s->arena, u.release);
+			t->how = "the running kernel, without a build tree";
+		}
+	}
+	t->version = version_of(&s->arena, t->release);
+	s->target = t;
+	return t;
+}
+
+static void load_config(struct session *s, struct target *t)
+{
+	char path[4096];
+	char *text = NULL, *line, *save = NULL;
+	size_t len;
+	int cap = 0;
+
+	t->config_loaded = true;
+	if (t->build_dir) {
+		snprintf(path, sizeof(path), "%s/.config", t->build_dir);
+		text = read_file(path, &len);
+	}
+	if (!text) {
+		snprintf(path, sizeof(path), "/boot/config-%s", t->release);
+		text = read_file(path, &len);
+	}
+	if (!text)
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		char *val;
+		size_t vl;
+
+		if (line[0] != 'C' || !eq)
+			continue;
+		*eq = '\0';
+		val = eq + 1;
+		vl = strlen(val);
+		if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
+			val[vl - 1] = '\0';
+			val++;
+		}
+		if (t->nconfig == cap) {
+			int ncap = cap ? cap * 2 : 1024;
+
+			t->config = arena_grow(&s->arena, t->config, sizeof(*t->config) * cap,
+					       sizeof(*t->config) * ncap);
+			cap = ncap;
+		}
+		t->config[t->nconfig].name = arena_strdup(&s->arena, line);
+		t->config[t->nconfig].value = arena_strdup(&s->arena, val);
+		t->nconfig++;
+	}
+	free(text);
+}
+
+const char *target_config(struct session *s, const char *name)
+{
+	struct target *t = target_get(s);
+
+	if (!t->config_loaded)
+		load_config(s, t);
+	for (int i = 0; i < t->nconfig; i++)
+		if (!strcmp(t->config[i].name, name))
+			return t->config[i].value;
+	return "";
+}
