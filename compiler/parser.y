@@ -75,6 +75,26 @@ static struct expr *unary(struct parser *p, enum expr_kind k, enum op op,
 	return e;
 }
 
+/* a value used with '->' or '[i]' becomes the base of a target chain */
+static struct expr *chain_base(struct parser *p, struct expr *e)
+{
+	struct expr *t;
+
+	if (e->kind == E_TARGET)
+		return e;
+	t = ast_expr(A, E_TARGET, e->loc);
+	t->a = e;	/* name NULL: autocast of a value */
+	return t;
+}
+
+static struct expr *chain_add(struct parser *p, struct expr *e, struct tcomp c)
+{
+	e->chain = arena_grow(A, e->chain, sizeof(*e->chain) * e->nchain,
+			      sizeof(*e->chain) * (e->nchain + 1));
+	e->chain[e->nchain++] = c;
+	return e;
+}
+
 static void need_lvalue(struct parser *p, struct expr *e)
 {
 	if (!ast_is_lvalue(e))
@@ -121,6 +141,20 @@ static void add_decl(struct parser *p, enum decl_kind k, void *x)
 }
 
 static void foreach_sort(struct parser *p, struct foreach *fe, int key, int dir,
+			 struct loc loc);
+
+static void foreach_keys(struct parser *p, struct foreach *fe, void *klp, bool bracketed)
+{
+	struct { struct vec keys, marks; } *kl = klp;
+
+	fe->bracketed = bracketed;
+	fe->keys = (struct expr **)kl->keys.v;
+	fe->nkeys = kl->keys.n;
+	for (int i = 0; i < kl->keys.n; i++)
+		foreach_sort(p, fe, i + 1, (int)(intptr_t)kl->marks.v[i], fe->keys[i]->loc);
+}
+
+static void foreach_sort(struct parser *p, struct foreach *fe, int key, int dir,
 			 struct loc loc)
 {
 	if (!dir)
@@ -145,6 +179,7 @@ static void foreach_sort(struct parser *p, struct foreach *fe, int key, int dir,
 	struct expr *e;
 	struct stmt *s;
 	struct vec list;
+	struct { struct vec keys, marks; } kl;
 	struct probe_point *pp;
 	struct ppcomp *comp;
 	struct foreach *fe;
@@ -189,13 +224,14 @@ static void foreach_sort(struct parser *p, struct foreach *fe, int key, int dir,
 
 %type <e> expr opt_expr assign ternary logor logand bitor bitxor bitand inexp
 %type <e> cmp shift concat additive mult unary crement postfix primary
-%type <e> string_lit target target_base hist index_elem pp_literal global_init
+%type <e> string_lit chained target_base hist index_elem pp_literal global_init
 %type <s> stmt block opt_else_block
 %type <list> stmts args opt_args index_list pp_list pp_alts params opt_params
-%type <list> globals fe_keylist chain
+%type <list> globals
+%type <kl> fe_keylist
 %type <pp> probe_point pp_item
 %type <comp> pp_comp
-%type <tok> pp_name pp_part field assign_op cmp_op kw_name opt_dollars
+%type <tok> pp_name pp_part field assign_op cmp_op kw_name
 %type <fe> foreach_spec fe_head fe_source
 %type <n> opt_sort pp_flags opt_type
 %type <fn> function_decl
@@ -572,77 +608,45 @@ foreach_spec:
 
 fe_head:
 	  fe_keylist IN fe_source
-		{
-			$$ = $3;
-			$$->keys = (struct expr **)$1.v; $$->nkeys = $1.n;
-			for (int i = 0; i < $1.n; i++)
-				if ($1.v[i + $1.n] != NULL)	/* sort marks stored after keys */
-					foreach_sort(p, $$, i + 1, (int)(intptr_t)$1.v[i + $1.n] - 2,
-						     ((struct expr *)$1.v[i])->loc);
-		}
+		{ $$ = $3; foreach_keys(p, $$, &$1, false); }
 	| '[' fe_keylist ']' IN fe_source
+		{ $$ = $5; foreach_keys(p, $$, &$2, true); }
+	| IDENT opt_sort '=' fe_keylist IN fe_source
 		{
-			$$ = $5; $$->bracketed = true;
-			$$->keys = (struct expr **)$2.v; $$->nkeys = $2.n;
-			for (int i = 0; i < $2.n; i++)
-				if ($2.v[i + $2.n] != NULL)
-					foreach_sort(p, $$, i + 1, (int)(intptr_t)$2.v[i + $2.n] - 2,
-						     ((struct expr *)$2.v[i])->loc);
-		}
-	| IDENT opt_sort '=' IDENT opt_sort IN fe_source
-		{
-			struct expr *k = ast_expr(A, E_VAR, @4);
-
-			$$ = $7; k->name = $4->text;
+			$$ = $6;
 			$$->value = ast_expr(A, E_VAR, @1); $$->value->name = $1->text;
-			$$->keys = arena_alloc(A, sizeof(struct expr *));
-			$$->keys[0] = k; $$->nkeys = 1;
 			foreach_sort(p, $$, -1, $2, @1);
-			foreach_sort(p, $$, 1, $5, @4);
+			foreach_keys(p, $$, &$4, false);
 		}
 	| IDENT opt_sort '=' '[' fe_keylist ']' IN fe_source
 		{
-			$$ = $8; $$->bracketed = true;
+			$$ = $8;
 			$$->value = ast_expr(A, E_VAR, @1); $$->value->name = $1->text;
-			$$->keys = (struct expr **)$5.v; $$->nkeys = $5.n;
 			foreach_sort(p, $$, -1, $2, @1);
-			for (int i = 0; i < $5.n; i++)
-				if ($5.v[i + $5.n] != NULL)
-					foreach_sort(p, $$, i + 1, (int)(intptr_t)$5.v[i + $5.n] - 2,
-						     ((struct expr *)$5.v[i])->loc);
+			foreach_keys(p, $$, &$5, true);
 		}
 	;
 
-/*
- * fe_keylist keeps 2n slots: n key expressions, then n sort marks encoded
- * as (dir + 2) or NULL, so one vector carries both.
- */
+/* key variables and, beside them, each one's sort mark (+1, -1 or 0) */
 fe_keylist:
 	  IDENT opt_sort
 		{
 			struct expr *k = ast_expr(A, E_VAR, @1);
 
 			k->name = $1->text;
-			$$ = (struct vec){0};
-			vec_push(A, &$$, k);
-			vec_push(A, &$$, $2 ? (void *)(intptr_t)($2 + 2) : NULL);
+			$$.keys = (struct vec){0};
+			$$.marks = (struct vec){0};
+			vec_push(A, &$$.keys, k);
+			vec_push(A, &$$.marks, (void *)(intptr_t)$2);
 		}
 	| fe_keylist ',' IDENT opt_sort
 		{
 			struct expr *k = ast_expr(A, E_VAR, @3);
-			int n = $1.n / 2, i;
-			struct vec v = {0};
 
 			k->name = $3->text;
-			for (i = 0; i < n; i++)
-				vec_push(A, &v, $1.v[i]);
-			vec_push(A, &v, k);
-			for (i = 0; i < n; i++)
-				vec_push(A, &v, $1.v[n + i]);
-			vec_push(A, &v, $4 ? (void *)(intptr_t)($4 + 2) : NULL);
-			$$ = v;
-			$$.n = n + 1;	/* keys count; marks follow */
-			$$.cap = v.n;
+			$$ = $1;
+			vec_push(A, &$$.keys, k);
+			vec_push(A, &$$.marks, (void *)(intptr_t)$4);
 		}
 	;
 
@@ -839,7 +843,8 @@ unary:
 	| '+' unary		{ $$ = unary(p, E_UNARY, OP_PLUS, $2, @$); }
 	| '!' unary		{ $$ = unary(p, E_UNARY, OP_NOT, $2, @$); }
 	| '~' unary		{ $$ = unary(p, E_UNARY, OP_BITNOT, $2, @$); }
-	| '&' target		{ $$ = unary(p, E_ADDR, OP_AND, $2, @$); }
+	| '&' unary
+		{ $$ = unary(p, E_ADDR, OP_AND, $2, @$); }
 	;
 
 crement:
@@ -849,7 +854,7 @@ crement:
 	;
 
 postfix:
-	  primary
+	  chained
 	| postfix INC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_INC, $1, @$); }
 	| postfix DEC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_DEC, $1, @$); }
 	;
@@ -863,7 +868,7 @@ primary:
 		{ $$ = ast_expr(A, E_INDEX, @$); $$->name = $1->text; args_into(p, $$, &$3); }
 	| IDENT '(' opt_args ')'
 		{ $$ = ast_expr(A, E_CALL, @$); $$->name = $1->text; args_into(p, $$, &$3); }
-	| target
+	| target_base
 	| AT_STATOP '(' expr ')'
 		{ $$ = unary(p, E_STATOP, (enum op)$1->sub, $3, @$); }
 	| AT_STATOP '(' expr ',' expr ')'
@@ -898,14 +903,39 @@ hist:
 		}
 	;
 
-/* target -> ($name | @cast(..) | @var(..)) {'->' field | '[' expr ']'} ['$'...] */
-target:
-	  target_base chain opt_dollars
+/*
+ * chained -> primary {'->' field | '[' expr ']'} ['$'...]: a target
+ * variable's members, or "autocast" members of a typed pointer value
+ */
+chained:
+	  primary
+	| chained ARROW field
 		{
-			$$ = $1; $$->loc = @$;
-			$$->chain = (struct tcomp *)$2.v; $$->nchain = $2.n;
-			if ($3)
-				$$->pretty += (int)$3->len;
+			const char *f = $3->text;
+			size_t n = strlen(f);
+			int dollars = 0;
+
+			$$ = chain_base(p, $1);
+			while (n > 1 && f[n - 1] == '$') {
+				n--;
+				dollars++;
+			}
+			$$ = chain_add(p, $$, (struct tcomp){ .loc = loc_span(@2, @3),
+				       .field = arena_strndup(A, f, n) });
+			$$->pretty += dollars;
+			$$->loc = @$;
+		}
+	| chained '[' expr ']'
+		{
+			$$ = chain_add(p, chain_base(p, $1),
+				       (struct tcomp){ .loc = loc_span(@2, @4), .index = $3 });
+			$$->loc = @$;
+		}
+	| chained DOLLARS
+		{
+			$$ = chain_base(p, $1);
+			$$->pretty += (int)$2->len;
+			$$->loc = @$;
 		}
 	;
 
@@ -938,33 +968,7 @@ target_base:
 		}
 	;
 
-/* chain elements are stored as a flat array of struct tcomp */
-chain:
-	  %empty		{ $$ = (struct vec){0}; }
-	| chain ARROW field
-		{
-			struct tcomp *c = (struct tcomp *)$1.v;
-
-			c = arena_grow(A, c, sizeof(*c) * $1.n, sizeof(*c) * ($1.n + 1));
-			c[$1.n] = (struct tcomp){ .loc = loc_span(@2, @3), .field = $3->text };
-			$$ = (struct vec){ (void **)c, $1.n + 1, $1.n + 1 };
-		}
-	| chain '[' expr ']'
-		{
-			struct tcomp *c = (struct tcomp *)$1.v;
-
-			c = arena_grow(A, c, sizeof(*c) * $1.n, sizeof(*c) * ($1.n + 1));
-			c[$1.n] = (struct tcomp){ .loc = loc_span(@2, @4), .index = $3 };
-			$$ = (struct vec){ (void **)c, $1.n + 1, $1.n + 1 };
-		}
-	;
-
 field: IDENT | kw_name | IF ;
-
-opt_dollars:
-	  %empty		{ $$ = NULL; }
-	| DOLLARS
-	;
 
 string_lit:
 	  STRING		{ $$ = strlit(p, $1); }

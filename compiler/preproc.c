@@ -348,7 +348,9 @@ static int define(struct pp *pp, const struct token *t, int n, int i)
 	{
 		struct macro *old = find_macro(pp, m->name);
 
-		if (old) {
+		if (old && pp->collect_only) {
+			/* library: the first definition on the search path wins */
+		} else if (old) {
 			diag_error(s, m->loc, DIAG_PP_MACRO_REDEFINED, m->name);
 			diag_note(s, old->loc, DIAG_NOTE_PREVIOUS);
 		} else {

@@ -127,7 +127,16 @@ void pretty_expr(struct strbuf *sb, const struct expr *e)
 		sb_putc(sb, ')');
 		break;
 	case E_TARGET:
-		if (!strcmp(e->name, "@cast")) {
+		if (!e->name) {
+			/* (x)[0] indexes a pointer value; x[0] would be an array */
+			if (e->a->kind == E_VAR && e->nchain && !e->chain[0].field) {
+				sb_putc(sb, '(');
+				pretty_expr(sb, e->a);
+				sb_putc(sb, ')');
+			} else {
+				sub(sb, e->a, P_PRIMARY);
+			}
+		} else if (!strcmp(e->name, "@cast")) {
 			sb_puts(sb, "@cast(");
 			pretty_expr(sb, e->a);
 			sb_puts(sb, ", ");
