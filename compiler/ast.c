@@ -77,3 +77,74 @@ bool ast_is_lvalue(const struct expr *e)
 {
 	return e->kind == E_VAR || e->kind == E_INDEX || e->kind == E_TARGET;
 }
+
+/* {=== deep copies: alias bodies are instantiated once per use ===} */
+
+static struct expr **clone_list(struct arena *a, struct expr **v, int n)
+{
+	struct expr **c;
+
+	if (!n)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c) * (size_t)n);
+	for (int i = 0; i < n; i++)
+		c[i] = ast_clone_expr(a, v[i]);
+	return c;
+}
+
+struct expr *ast_clone_expr(struct arena *a, const struct expr *e)
+{
+	struct expr *c;
+
+	if (!e)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c));
+	*c = *e;
+	c->a = ast_clone_expr(a, e->a);
+	c->b = ast_clone_expr(a, e->b);
+	c->c = ast_clone_expr(a, e->c);
+	c->args = clone_list(a, e->args, e->nargs);
+	if (e->nchain) {
+		c->chain = arena_alloc(a, sizeof(*c->chain) * (size_t)e->nchain);
+		for (int i = 0; i < e->nchain; i++) {
+			c->chain[i] = e->chain[i];
+			c->chain[i].index = ast_clone_expr(a, e->chain[i].index);
+		}
+	}
+	c->type = TY_UNKNOWN;
+	c->sym = NULL;
+	c->fn = NULL;
+	return c;
+}
+
+struct stmt *ast_clone_stmt(struct arena *a, const struct stmt *s)
+{
+	struct stmt *c;
+
+	if (!s)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c));
+	*c = *s;
+	if (s->nbody) {
+		c->body = arena_alloc(a, sizeof(*c->body) * (size_t)s->nbody);
+		for (int i = 0; i < s->nbody; i++)
+			c->body[i] = ast_clone_stmt(a, s->body[i]);
+	}
+	c->e = ast_clone_expr(a, s->e);
+	c->init = ast_clone_expr(a, s->init);
+	c->step = ast_clone_expr(a, s->step);
+	c->then = ast_clone_stmt(a, s->then);
+	c->els = ast_clone_stmt(a, s->els);
+	c->catch_sym = NULL;
+	if (s->fe) {
+		struct foreach *f = arena_alloc(a, sizeof(*f));
+
+		*f = *s->fe;
+		f->value = ast_clone_expr(a, s->fe->value);
+		f->keys = clone_list(a, s->fe->keys, s->fe->nkeys);
+		f->array = ast_clone_expr(a, s->fe->array);
+		f->limit = ast_clone_expr(a, s->fe->limit);
+		c->fe = f;
+	}
+	return c;
+}

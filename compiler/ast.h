@@ -130,6 +130,7 @@ struct foreach {
 	int sort_key;		/* 0 none, -1 value/array, i+1 key i */
 	int sort_dir;		/* +1 ascending, -1 descending */
 	int sort_stat;		/* -1, or STAT_* for "a @sum-" */
+	struct loc stat_loc;
 	struct expr *limit;
 };
 
@@ -236,5 +237,7 @@ struct loc loc_span(struct loc a, struct loc b);
 const char *ast_op_name(enum op op);
 const char *ast_type_name(enum type t);
 bool ast_is_lvalue(const struct expr *e);
+struct expr *ast_clone_expr(struct arena *a, const struct expr *e);
+struct stmt *ast_clone_stmt(struct arena *a, const struct stmt *s);
 
 #endif

@@ -143,6 +143,15 @@ static void add_decl(struct parser *p, enum decl_kind k, void *x)
 static void foreach_sort(struct parser *p, struct foreach *fe, int key, int dir,
 			 struct loc loc);
 
+/* "a @sum" sorts by that statistic, so something must be sorted */
+static void foreach_check(struct parser *p, struct foreach *fe)
+{
+	static const char *const names[] = { "count", "sum", "min", "max", "avg", "variance" };
+
+	if (fe->sort_stat >= 0 && fe->sort_key != -1)
+		diag_error(S, fe->stat_loc, DIAG_PARSE_STATOP_SORT, names[fe->sort_stat]);
+}
+
 static void foreach_keys(struct parser *p, struct foreach *fe, void *klp, bool bracketed)
 {
 	struct { struct vec keys, marks; } *kl = klp;
@@ -302,6 +311,8 @@ global_item:
 			$$ = arena_calloc(A, 1, sizeof(*$$));
 			$$->loc = $1->loc; $$->file = $1->loc.file;
 			$$->name = $1->text; $$->maxsize = $3->num; $$->init = $5;
+			if ($3->num <= 0)
+				diag_error(S, $3->loc, DIAG_PARSE_ARRAY_SIZE);
 		}
 	| IDENT '%' global_init
 		{
@@ -314,6 +325,8 @@ global_item:
 			$$ = arena_calloc(A, 1, sizeof(*$$));
 			$$->loc = $1->loc; $$->file = $1->loc.file;
 			$$->name = $1->text; $$->wrap = true; $$->maxsize = $4->num;
+			if ($4->num <= 0)
+				diag_error(S, $4->loc, DIAG_PARSE_ARRAY_SIZE);
 			$$->init = $6;
 		}
 	;
@@ -437,10 +450,12 @@ pp_alts:
 /* A component name is glued from adjacent identifiers, keywords and '*'. */
 pp_name:
 	  pp_part
+	| kw_name
+	| IF
 	| pp_name pp_part
 		{
 			if ($2->flags & TF_SPACE_BEFORE)
-				diag_error(S, $2->loc, DIAG_PARSE_PP_WHITESPACE);
+				diag_error(S, $2->loc, DIAG_PARSE_PP_WHITESPACE, $2->text);
 			$$ = arena_alloc(A, sizeof(struct token));
 			*$$ = *$1;
 			$$->text = arena_strfmt(A, "%s%s", $1->text, $2->text);
@@ -448,8 +463,9 @@ pp_name:
 		}
 	;
 
+/* what may be glued onto a component name: no keywords, so "begin probe" is an error */
 pp_part:
-	  IDENT | '*' { $1->text = "*"; $$ = $1; } | kw_name
+	  IDENT | '*' { $1->text = "*"; $$ = $1; }
 	| NUMBER
 		{ $1->text = arena_strfmt(A, "%lld", (long long)$1->num); $$ = $1; }
 	;
@@ -602,8 +618,8 @@ opt_expr:
 
 /* foreach_spec -> [value '='] keys 'in' source ['limit' expr] */
 foreach_spec:
-	  fe_head
-	| fe_head LIMIT expr	{ $$ = $1; $$->limit = $3; }
+	  fe_head		{ $$ = $1; foreach_check(p, $$); }
+	| fe_head LIMIT expr	{ $$ = $1; $$->limit = $3; foreach_check(p, $$); }
 	;
 
 fe_head:
@@ -677,8 +693,7 @@ fe_source:
 			$$ = arena_calloc(A, 1, sizeof(*$$));
 			$$->array = ast_expr(A, E_VAR, @1); $$->array->name = $1->text;
 			$$->sort_stat = $2->sub;
-			if (!$3)
-				diag_error(S, @2, DIAG_PARSE_STATOP_SORT, $2->text);
+			$$->stat_loc = @2;
 			foreach_sort(p, $$, -1, $3, @3);
 		}
 	| IDENT '[' index_list ']' AT_STATOP opt_sort
@@ -688,8 +703,7 @@ fe_source:
 			$$->array->name = $1->text;
 			args_into(p, $$->array, &$3);
 			$$->sort_stat = $5->sub;
-			if (!$6)
-				diag_error(S, @5, DIAG_PARSE_STATOP_SORT, $5->text);
+			$$->stat_loc = @5;
 			foreach_sort(p, $$, -1, $6, @6);
 		}
 	| hist
@@ -855,8 +869,8 @@ crement:
 
 postfix:
 	  chained
-	| postfix INC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_INC, $1, @$); }
-	| postfix DEC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_DEC, $1, @$); }
+	| chained INC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_INC, $1, @$); }
+	| chained DEC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_DEC, $1, @$); }
 	;
 
 primary:
@@ -1047,8 +1061,8 @@ static const char *sym_name(yysymbol_kind_t k)
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 {
-	yysymbol_kind_t exp[6];
-	int n = yypcontext_expected_tokens(ctx, exp, 6);
+	yysymbol_kind_t exp[7];
+	int n = yypcontext_expected_tokens(ctx, exp, 7);
 	yysymbol_kind_t got = yypcontext_token(ctx);
 	const YYLTYPE *loc = yypcontext_location(ctx);
 	char what[128], list[384];
@@ -1063,7 +1077,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 	else
 		snprintf(what, sizeof(what), "%s", sym_name(got));
 	list[0] = '\0';
-	if (n > 0 && n <= 4) {
+	if (n > 0 && n <= 5) {
 		size_t off = (size_t)snprintf(list, sizeof(list), ", expected ");
 
 		for (int i = 0; i < n; i++)
@@ -1072,6 +1086,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 						sym_name(exp[i]));
 	}
 	diag_error(p->s, *loc, DIAG_PARSE_UNEXPECTED, what, list);
+	if (t && t->kind >= PROBE && t->kind <= CATCH && p->pos < p->toks->n &&
+	    p->toks->v[p->pos].kind == '=')
+		diag_hint(p->s, DIAG_HINT_KEYWORD, t->text);
+	else if (t && t->kind == '=' && p->pos >= 2 && t[-1].kind >= PROBE && t[-1].kind <= CATCH)
+		diag_hint(p->s, DIAG_HINT_KEYWORD, t[-1].text);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "preproc.h"
 #include "target.h"
 #include "util.h"
+#include "elaborate.h"
 
 #define PP_MAX_DEPTH 64
 #define SYSTEMTAP_COMPAT "4.8"
@@ -31,14 +32,16 @@ static void emit(struct pp *pp, struct tokens *out, const struct token *t)
 
 /*
  * Find the end of a %( .. %) group starting at t[i] (the %( token).
- * Sets *then and *els to the indexes of %? and %: at depth 0 (or -1) and
+ * Sets *then and *els to the indexes of %? and %: at depth 0 (or -1), *extra
+ * to a second %: or a %: before %? (an error), and
  * returns the index of the closing %), or -1 when there is none.
  */
-static int match_group(const struct token *t, int n, int i, int *then, int *els)
+static int match_group(const struct token *t, int n, int i, int *then, int *els,
+		       int *extra)
 {
 	int depth = 0;
 
-	*then = *els = -1;
+	*then = *els = *extra = -1;
 	for (int j = i + 1; j < n; j++) {
 		switch (t[j].kind) {
 		case PP_OPEN:
@@ -55,6 +58,8 @@ static int match_group(const struct token *t, int n, int i, int *then, int *els)
 		case PP_ELSE:
 			if (depth == 0 && *then >= 0 && *els < 0)
 				*els = j;
+			else if (depth == 0 && *extra < 0)
+				*extra = j;
 			break;
 		}
 	}
@@ -290,7 +295,7 @@ static int define(struct pp *pp, const struct token *t, int n, int i)
 	const struct token *at = &t[i];
 	struct macro *m;
 	struct vec params = {0};
-	int then, els, close;
+	int then, els, extra, close;
 
 	i++;
 	if (i >= n || t[i].kind != IDENT) {
@@ -336,7 +341,7 @@ static int define(struct pp *pp, const struct token *t, int n, int i)
 			   "expected '%(' to start the macro body");
 		return i;
 	}
-	close = match_group(t, n, i, &then, &els);
+	close = match_group(t, n, i, &then, &els, &extra);
 	if (close < 0) {
 		diag_error(s, t[i].loc, DIAG_PP_UNTERMINATED);
 		return n;
@@ -377,7 +382,23 @@ static int expand(struct pp *pp, const struct token *t, int n, int i, struct tok
 	if (!m)
 		m = tapset_macro(s, call->text);
 	if (!m) {
+		struct vec cands = {0};
+		const char *sug;
+		static const char *const ops[] = {
+			"count", "sum", "min", "max", "avg", "variance", "hist_log",
+			"hist_linear", "entry", "defined", "cast", "var", "const",
+			"probewrite", "perf", "kregister", "uregister", "kderef", "uderef",
+			"define",
+		};
+
 		diag_error(s, call->loc, DIAG_PP_MACRO_UNDEFINED, call->text);
+		for (size_t k = 0; k < ARRAY_SIZE(ops); k++)
+			vec_push(&s->arena, &cands, (void *)ops[k]);
+		for (int k = 0; k < pp->macros->n; k++)
+			vec_push(&s->arena, &cands, (void *)((struct macro *)pp->macros->v[k])->name);
+		sug = elab_suggest(call->text, (const char **)cands.v, cands.n);
+		if (sug)
+			diag_hint(s, DIAG_HINT_DID_YOU_MEAN, arena_strfmt(&s->arena, "@%s", sug));
 		return i + 1;
 	}
 	if (m->has_parens) {
@@ -498,17 +519,22 @@ static void process(struct pp *pp, const struct token *t, int n, struct tokens *
 
 	for (int i = 0; i < n && !s->stop;) {
 		const struct token *tok = &t[i];
-		int then, els, close;
+		int then, els, extra, close;
 
 		switch (tok->kind) {
 		case PP_OPEN: {
 			struct tokens cond = {0};
 			bool v;
 
-			close = match_group(t, n, i, &then, &els);
+			close = match_group(t, n, i, &then, &els, &extra);
 			if (close < 0) {
 				diag_error(s, tok->loc, DIAG_PP_UNTERMINATED);
 				return;
+			}
+			if (extra >= 0) {
+				diag_error(s, t[extra].loc, DIAG_PP_DUP_ELSE);
+				i = close + 1;
+				break;
 			}
 			if (then < 0) {
 				diag_error(s, tok->loc, DIAG_PP_EXPECTED_THEN);

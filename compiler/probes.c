@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * probes.c - pass 2: probe points to handlers
+ *
+ * Each point of a user probe is expanded ({a,b} alternatives), matched
+ * against the probe aliases (recursively; an alias name may be followed by
+ * more components, which are appended to each of its targets) and finally
+ * against the built-in families. Every resulting point becomes a struct
+ * dprobe whose body is the aliases' prologues, the user's body and the
+ * aliases' epilogues, each copied so that every handler types its own
+ * locals.
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "elaborate.h"
+#include "pretty.h"
+#include "tapset.h"
+
+#define ALIAS_DEPTH 32
+
+struct plain {
+	struct ppcomp *c;
+	int n;
+};
+
+/* a resolved point with the alias bodies around it, innermost alias first */
+struct partial {
+	struct dprobe *dp;
+	struct vec pre;		/* struct stmt *, run before the user body */
+	struct vec post;	/* struct stmt *, run after it */
+	struct vec conds;	/* struct expr * */
+};
+
+struct derive {
+	struct session *s;
+	struct program *prog;
+	struct probe *stack[ALIAS_DEPTH];
+	int depth;
+	bool unsupported;	/* some point failed for lack of a family */
+	const char *unsupported_name;
+	bool quiet;		/* -l: no errors */
+	const char *orig;	/* the user's points, "end,error" */
+};
+
+static const char *point_text(struct session *s, const struct ppcomp *c, int n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct probe_point pp = { .comps = (struct ppcomp *)c, .ncomps = n };
+	const char *r;
+
+	pretty_probe_point(&sb, &pp);
+	r = arena_strdup(&s->arena, sb.buf ? sb.buf : "");
+	sb_release(&sb);
+	return r;
+}
+
+/* {=== brace expansion ===} */
+
+static void expand_braces(struct session *s, const struct ppcomp *c, int n,
+			  struct ppcomp *prefix, int np, struct vec *out)
+{
+	if (n == 0) {
+		struct plain *p = arena_alloc(&s->arena, sizeof(*p));
+
+		p->c = arena_alloc(&s->arena, sizeof(*p->c) * (size_t)(np ? np : 1));
+		memcpy(p->c, prefix, sizeof(*p->c) * (size_t)np);
+		p->n = np;
+		vec_push(&s->arena, out, p);
+		return;
+	}
+	if (!c->alts) {
+		struct ppcomp *np2 = arena_alloc(&s->arena, sizeof(*np2) * (size_t)(np + 1));
+
+		memcpy(np2, prefix, sizeof(*np2) * (size_t)np);
+		np2[np] = *c;
+		expand_braces(s, c + 1, n - 1, np2, np + 1, out);
+		return;
+	}
+	for (int a = 0; a < c->nalts; a++) {
+		struct vec alts = {0};
+
+		/* each alternative may hold braces itself */
+		expand_braces(s, c->alts[a]->comps, c->alts[a]->ncomps, NULL, 0, &alts);
+		for (int k = 0; k < alts.n; k++) {
+			struct plain *alt = alts.v[k];
+			int m = np + alt->n;
+			struct ppcomp *np2 = arena_alloc(&s->arena, sizeof(*np2) * (size_t)m);
+
+			memcpy(np2, prefix, sizeof(*np2) * (size_t)np);
+			memcpy(np2 + np, alt->c, sizeof(*np2) * (size_t)alt->n);
+			expand_braces(s, c + 1, n - 1, np2, m, out);
+		}
+	}
+}
+
+/* {=== built-in families ===} */
+
+static bool is_num(const struct ppcomp *c)
+{
+	return c->arg && c->arg->kind == E_NUM;
+}
+
+static void arg_error(struct derive *d, const struct ppcomp *c, const char *what)
+{
+	if (!d->quiet)
+		diag_error(d->s, c->loc, DIAG_SEM_PROBE_ARG, c->name, what);
+}
+
+static const char *const unsupported[] = {
+	"kernel", "module", "kprobe", "process", "perf", "procfs", "netfilter",
+	"java", "python", "python2", "python3", "input", "kprobe_seq",
+	"debuginfod", "prometheus",
+};
+
+static const char *const families[] = {
+	"begin", "end", "error", "never", "timer.s", "timer.sec", "timer.ms",
+	"timer.msec", "timer.us", "timer.usec", "timer.ns", "timer.nsec",
+	"timer.hz", "timer.jiffies", "timer.profile", "timer.profile.tick",
+};
+
+static const struct {
+	const char *name;
+	enum timer_unit unit;
+} units[] = {
+	{ "s", TU_S }, { "sec", TU_S }, { "ms", TU_MS }, { "msec", TU_MS },
+	{ "us", TU_US }, { "usec", TU_US }, { "ns", TU_NS }, { "nsec", TU_NS },
+	{ "hz", TU_HZ }, { "jiffies", TU_JIFFIES },
+};
+
+/* Returns a dprobe, NULL when the point names no family (*known is false) or is bad. */
+static struct dprobe *builtin(struct derive *d, const struct ppcomp *c, int n, bool *known)
+{
+	struct session *s = d->s;
+	struct dprobe *dp = arena_calloc(&s->arena, 1, sizeof(*dp));
+	const char *f = c[0].name;
+
+	*known = true;
+	dp->loc = c[0].loc;
+	if (!strcmp(f, "begin") || !strcmp(f, "end") || !strcmp(f, "error") ||
+	    !strcmp(f, "never")) {
+		dp->family = f[0] == 'b' ? PF_BEGIN : f[0] == 'e' && f[1] == 'n' ? PF_END :
+			     f[0] == 'e' ? PF_ERROR : PF_NEVER;
+		if (n > 1) {
+			arg_error(d, &c[1], "is not valid here");
+			return NULL;
+		}
+		if (c[0].arg && (dp->family == PF_NEVER || !is_num(&c[0]))) {
+			arg_error(d, &c[0], dp->family == PF_NEVER ? "takes no argument" :
+				  "takes a number");
+			return NULL;
+		}
+		dp->seq = c[0].arg ? c[0].arg->num : 0;
+		return dp;
+	}
+	if (!strcmp(f, "timer")) {
+		if (n < 2 || c[0].arg) {
+			if (!c[0].arg)
+				arg_error(d, &c[0], "needs a unit such as 'timer.ms(100)'");
+			else
+				arg_error(d, &c[0], "takes no argument");
+			return NULL;
+		}
+		if (!strcmp(c[1].name, "profile")) {
+			if (c[1].arg || (n == 3 && (strcmp(c[2].name, "tick") || c[2].arg)) || n > 3) {
+				arg_error(d, n > 2 ? &c[2] : &c[1], "is not valid here");
+				return NULL;
+			}
+			dp->family = PF_PROFILE;
+			return dp;
+		}
+		for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+			if (strcmp(c[1].name, units[u].name))
+				continue;
+			dp->family = PF_TIMER;
+			dp->unit = units[u].unit;
+			if (!is_num(&c[1]) || c[1].arg->num <= 0) {
+				arg_error(d, &c[1], "needs a positive number");
+				return NULL;
+			}
+			dp->interval = c[1].arg->num;
+			if (n >= 3) {
+				if (strcmp(c[2].name, "randomize") || dp->unit == TU_HZ || n > 3) {
+					arg_error(d, &c[2], "is not valid here");
+					return NULL;
+				}
+				if (!is_num(&c[2]) || c[2].arg->num < 0) {
+					arg_error(d, &c[2], "needs a number that is not negative");
+					return NULL;
+				}
+				dp->randomize = c[2].arg->num;
+				if (dp->randomize >= dp->interval) {
+					arg_error(d, &c[2], "must be smaller than the interval");
+					return NULL;
+				}
+			}
+			return dp;
+		}
+		arg_error(d, &c[1], "is not a timer unit (s, ms, us, ns, hz, jiffies or profile)");
+		return NULL;
+	}
+	*known = false;
+	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
+		if (!fnmatch(f, unsupported[i], 0)) {
+			d->unsupported = true;
+			d->unsupported_name = unsupported[i];
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* {=== aliases ===} */
+
+/* does alias name `name` match the start of point c? returns its length or -1 */
+static int alias_match(const struct probe_point *name, const struct ppcomp *c, int n)
+{
+	if (name->ncomps > n)
+		return -1;
+	for (int i = 0; i < name->ncomps; i++) {
+		const struct ppcomp *a = &name->comps[i];
+
+		if (!a->name || fnmatch(c[i].name, a->name, 0))
+			return -1;
+		if (!!a->arg != !!c[i].arg)
+			return -1;
+		if (a->arg && (a->arg->kind != c[i].arg->kind ||
+			       (a->arg->kind == E_NUM && a->arg->num != c[i].arg->num) ||
+			       (a->arg->kind == E_STR && strcmp(a->arg->str, c[i].arg->str))))
+			return -1;
+	}
+	return name->ncomps;
+}
+
+static void resolve(struct derive *d, const struct ppcomp *c, int n, struct vec *out);
+
+static void through_alias(struct derive *d, struct probe *a, int len,
+			  const struct ppcomp *c, int n, struct vec *out)
+{
+	struct session *s = d->s;
+	const char *matched = NULL;
+
+	for (int i = 0; i < d->depth; i++) {
+		if (d->stack[i] == a) {
+			if (!d->quiet)
+				diag_error(s, a->loc, DIAG_SEM_ALIAS_RECURSION,
+					   point_text(s, c, len));
+			return;
+		}
+	}
+	if (d->depth == ALIAS_DEPTH)
+		return;
+	d->stack[d->depth++] = a;
+	/* the alias's own name with the user's suffix, for -l */
+	{
+		struct ppcomp *m = arena_alloc(&s->arena, sizeof(*m) * (size_t)n);
+
+		for (int i = 0; i < n; i++)
+			m[i] = c[i];
+		matched = point_text(s, m, n);
+	}
+	for (int t = 0; t < a->ntargets; t++) {
+		struct vec plains = {0};
+		struct probe_point *tp = a->targets[t];
+
+		expand_braces(s, tp->comps, tp->ncomps, NULL, 0, &plains);
+		for (int k = 0; k < plains.n; k++) {
+			struct plain *p = plains.v[k];
+			int m = p->n + (n - len);
+			struct ppcomp *full = arena_alloc(&s->arena, sizeof(*full) * (size_t)m);
+			struct vec got = {0};
+
+			memcpy(full, p->c, sizeof(*full) * (size_t)p->n);
+			memcpy(full + p->n, c + len, sizeof(*full) * (size_t)(n - len));
+			resolve(d, full, m, &got);
+			for (int g = 0; g < got.n; g++) {
+				struct partial *pa = got.v[g];
+				struct vec post = {0};
+
+				if (!a->epilogue)
+					vec_push(&s->arena, &pa->pre, a->body);
+				if (a->epilogue)
+					vec_push(&s->arena, &post, a->body);
+				else if (a->epi_body)
+					vec_push(&s->arena, &post, a->epi_body);
+				for (int i = 0; i < pa->post.n; i++)
+					vec_push(&s->arena, &post, pa->post.v[i]);
+				pa->post = post;
+				if (tp->cond)
+					vec_push(&s->arena, &pa->conds, tp->cond);
+				pa->dp->matched = matched;
+				vec_push(&s->arena, out, pa);
+			}
+			if (!got.n && !tp->optional)
+				continue;
+		}
+	}
+	d->depth--;
+}
+
+static void resolve(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
+{
+	struct session *s = d->s;
+	struct program *prog = s->program;
+	bool known;
+	struct dprobe *dp;
+	int before = out->n;
+
+	elab_load_aliases(s, point_text(s, c, n));
+	for (int i = 0; i < prog->aliases.n; i++) {
+		struct probe *a = prog->aliases.v[i];
+
+		for (int k = 0; k < a->npoints; k++) {
+			int len = alias_match(a->points[k], c, n);
+
+			if (len > 0) {
+				through_alias(d, a, len, c, n, out);
+				break;
+			}
+		}
+	}
+	if (out->n > before)
+		return;
+	dp = builtin(d, c, n, &known);
+	if (dp) {
+		struct partial *pa = arena_calloc(&s->arena, 1, sizeof(*pa));
+
+		dp->point = point_text(s, c, n);
+		dp->matched = dp->point;
+		pa->dp = dp;
+		vec_push(&s->arena, out, pa);
+	}
+}
+
+/* {=== user probes ===} */
+
+static const char *suggest_point(struct session *s, const char *name)
+{
+	struct vec cands = {0};
+
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		vec_push(&s->arena, &cands, (void *)families[i]);
+	for (int i = 0; i < s->program->aliases.n; i++) {
+		struct probe *a = s->program->aliases.v[i];
+
+		for (int k = 0; k < a->npoints; k++)
+			vec_push(&s->arena, &cands,
+				 (void *)point_text(s, a->points[k]->comps, a->points[k]->ncomps));
+	}
+	tapset_names(s, LIB_ALIAS, &cands);
+	return elab_suggest(name, (const char **)cands.v, cands.n);
+}
+
+static struct stmt *block_of(struct session *s, struct loc loc, struct vec *stmts)
+{
+	struct stmt *b = ast_stmt(&s->arena, S_BLOCK, loc);
+
+	b->body = (struct stmt **)stmts->v;
+	b->nbody = stmts->n;
+	return b;
+}
+
+static void derive_point(struct derive *d, struct probe *user, struct probe_point *pp,
+			 struct vec *out)
+{
+	struct session *s = d->s;
+	struct vec plains = {0};
+
+	expand_braces(s, pp->comps, pp->ncomps, NULL, 0, &plains);
+	for (int k = 0; k < plains.n; k++) {
+		struct plain *p = plains.v[k];
+		struct vec got = {0};
+		int errs = s->nerrors;
+
+		d->unsupported = false;
+		resolve(d, p->c, p->n, &got);
+		if (!got.n && !pp->optional && s->nerrors == errs && !d->quiet) {
+			const char *text = point_text(s, p->c, p->n);
+
+			if (d->unsupported) {
+				diag_error(s, pp->loc, DIAG_SEM_PROBE_UNSUPPORTED, d->unsupported_name);
+				diag_hint(s, DIAG_HINT_SUPPORTED_FAMILIES);
+			} else {
+				const char *sug = suggest_point(s, text);
+
+				diag_error(s, pp->loc, DIAG_SEM_PROBE_UNKNOWN, text);
+				if (sug)
+					diag_hint(s, DIAG_HINT_DID_YOU_MEAN, sug);
+			}
+		}
+		for (int g = 0; g < got.n; g++) {
+			struct partial *pa = got.v[g];
+			struct dprobe *dp = pa->dp;
+			struct vec stmts = {0};
+
+			dp->orig = d->orig;
+			dp->src = user;
+			dp->loc = pp->loc;
+			for (int i = pa->pre.n - 1; i >= 0; i--)
+				vec_push(&s->arena, &stmts, ast_clone_stmt(&s->arena, pa->pre.v[i]));
+			vec_push(&s->arena, &stmts, ast_clone_stmt(&s->arena, user->body));
+			for (int i = 0; i < pa->post.n; i++)
+				vec_push(&s->arena, &stmts, ast_clone_stmt(&s->arena, pa->post.v[i]));
+			dp->body = stmts.n == 1 ? stmts.v[0] : block_of(s, user->body->loc, &stmts);
+			if (pp->cond)
+				vec_push(&s->arena, &pa->conds, pp->cond);
+			for (int i = 0; i < pa->conds.n; i++) {
+				struct expr *c = ast_clone_expr(&s->arena, pa->conds.v[i]);
+
+				if (dp->cond) {
+					struct expr *and = ast_expr(&s->arena, E_LOGICAL, c->loc);
+
+					and->op = OP_LAND;
+					and->a = dp->cond;
+					and->b = c;
+					c = and;
+				}
+				dp->cond = c;
+			}
+			vec_push(&s->arena, out, dp);
+		}
+	}
+}
+
+void probes_derive(struct session *s, struct probe *user)
+{
+	struct derive d = { .s = s, .prog = s->program };
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int i = 0; i < user->npoints; i++) {
+		struct probe_point bare = *user->points[i];
+
+		bare.cond = NULL;
+		if (i)
+			sb_putc(&sb, ',');
+		pretty_probe_point(&sb, &bare);
+	}
+	d.orig = arena_strdup(&s->arena, sb.buf);
+	sb_release(&sb);
+
+	for (int i = 0; i < user->npoints; i++) {
+		struct probe_point *pp = user->points[i];
+		int before = s->program->probes.n;
+
+		derive_point(&d, user, pp, &s->program->probes);
+		if (pp->sufficient && s->program->probes.n > before)
+			break;
+	}
+}
+

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * elaborate.h - pass 2 internals shared by elaborate.c (symbols and the
+ * library), probes.c (probe points and aliases) and types.c (inference)
+ */
+#ifndef SONDE_ELABORATE_H
+#define SONDE_ELABORATE_H
+
+#include "ast.h"
+#include "session.h"
+
+#define MAX_KEYS 9
+
+enum sym_kind { SYM_GLOBAL, SYM_LOCAL, SYM_PARAM };
+
+struct symbol {
+	const char *name;
+	enum sym_kind kind;
+	struct loc decl;	/* declaration, or first use of a local */
+	enum type type;		/* scalar type, or an array's value type */
+	struct loc type_loc;	/* where the type was first fixed */
+	int arity;		/* -1 unknown, 0 scalar, n > 0 array of n keys */
+	struct loc arity_loc;
+	enum type keys[MAX_KEYS];
+	struct global *global;
+	bool read, written, tapset;
+	int hist;		/* 0, or 1 + HIST_* once a histogram reads it */
+	struct loc hist_loc;
+	bool dropped;
+};
+
+enum family {
+	PF_BEGIN, PF_END, PF_ERROR, PF_NEVER, PF_TIMER, PF_PROFILE,
+};
+
+enum timer_unit { TU_S, TU_MS, TU_US, TU_NS, TU_HZ, TU_JIFFIES };
+
+/* a probe after aliases are expanded: one handler at one point */
+struct dprobe {
+	const char *point;	/* canonical, e.g. "timer.ms(100).randomize(5)" */
+	const char *orig;	/* as the script wrote it */
+	const char *matched;	/* the name it matched: alias name or point, for -l */
+	struct loc loc;
+	enum family family;
+	int64_t seq;		/* begin/end/error order */
+	int64_t interval;	/* timer */
+	enum timer_unit unit;
+	int64_t randomize;
+	struct stmt *body;
+	struct expr *cond;
+	struct vec locals;	/* struct symbol * */
+	struct probe *src;
+	bool in_alias_body;
+};
+
+struct program {
+	struct vec files;	/* struct file_ast * */
+	struct vec globals;	/* struct symbol *, declared globals */
+	struct vec functions;	/* struct function *, all loaded */
+	struct vec used;	/* struct function *, reachable */
+	struct vec aliases;	/* struct probe *, alias definitions */
+	struct vec probes;	/* struct dprobe * */
+	struct vec embeds;	/* struct decl *, top-level %{ %} */
+};
+
+/* elaborate.c */
+struct symbol *elab_global(struct session *s, const char *name, uint32_t file);
+void elab_add_file(struct session *s, struct file_ast *f);
+/* Pull library files defining aliases that may match a probe point. */
+void elab_load_aliases(struct session *s, const char *point);
+/* Edit-distance suggestion among candidates, or NULL. */
+const char *elab_suggest(const char *name, const char **cands, int n);
+
+/* probes.c */
+void probes_derive(struct session *s, struct probe *user);
+
+/* types.c */
+int types_check(struct session *s);
+
+#endif

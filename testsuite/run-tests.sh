@@ -1,0 +1,192 @@
+#!/bin/sh
+# run-tests.sh - sonde's test suite: unit tests, the parse/sem tiers, the
+# SystemTap tapset corpus, the docs' examples and examples/, first with the
+# normal build and then (the script tiers again) under ASan/UBSan.
+# Prints TAP lines and ends with "N passed, N failed".
+#
+# Test script conventions (testsuite/*/NAME.stp):
+#   line 1 or 2 "# ARGS: ..."       extra sonde options
+#   line 1 or 2 "# SCRIPTARGS: ..." script arguments after the file
+#   NAME.err  expected stderr of a failing (ko) test, exactly
+#   NAME.p1 / NAME.p2  expected stdout of -p1 / -p2 (optional for ok tests)
+cd "$(dirname "$0")" || exit 2
+top=$(cd .. && pwd)
+SONDE=${SONDE:-$top/build/sonde}
+ASAN_SONDE=$top/build-asan/sonde
+cache=${SONDE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sonde}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0 n=0
+# a fixed target so %( kernel_v ... ) and CONFIG_ tests do not depend on the host
+SONDE_RELEASE=${SONDE_RELEASE:-$(ls /lib/modules 2>/dev/null | sort -V | grep amd64 | tail -1)}
+export SONDE_RELEASE
+
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
+	[ -n "$2" ] && sed 's/^/#   /' "$2" | head -40
+	return 0
+}
+
+header_value() { # file key
+	sed -n '1,2s/^# *'"$2"': *//p' "$1" | head -1
+}
+
+# run_script BIN PASS FILE -> $tmp/out $tmp/err, status in $rc
+run_script() {
+	args=$(header_value "$3" ARGS)
+	sargs=$(header_value "$3" SCRIPTARGS)
+	# shellcheck disable=SC2086
+	"$1" -p"$2" $args "$3" $sargs >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+check_ok() { # bin label pass file
+	run_script "$1" "$3" "$4"
+	if [ $rc -ne 0 ]; then
+		not_ok "$2 $4 (exit $rc)" "$tmp/err"; return
+	fi
+	golden=${4%.stp}.p$3
+	if [ -f "$golden" ] && ! diff -u "$golden" "$tmp/out" >"$tmp/diff"; then
+		not_ok "$2 $4 (-p$3 output)" "$tmp/diff"; return
+	fi
+	if [ "$3" = 1 ]; then
+		# the printed form must print the same again
+		"$1" -p1 -g - <"$tmp/out" >"$tmp/out2" 2>"$tmp/err2" ||
+			{ not_ok "$2 $4 (re-parse)" "$tmp/err2"; return; }
+		diff -u "$tmp/out" "$tmp/out2" >"$tmp/diff" ||
+			{ not_ok "$2 $4 (round trip)" "$tmp/diff"; return; }
+	fi
+	ok "$2 $4"
+}
+
+check_ko() { # bin label pass file
+	run_script "$1" "$3" "$4"
+	exp=${4%.stp}.err
+	if [ $rc -ne 1 ]; then
+		not_ok "$2 $4 (exit $rc, expected 1)" "$tmp/err"; return
+	fi
+	if [ ! -f "$exp" ]; then
+		not_ok "$2 $4 (no $exp)" "$tmp/err"; return
+	fi
+	if ! diff -u "$exp" "$tmp/err" >"$tmp/diff"; then
+		not_ok "$2 $4 (stderr)" "$tmp/diff"; return
+	fi
+	ok "$2 $4"
+}
+
+script_tiers() { # bin label
+	for f in parseok/*.stp; do check_ok "$1" "$2" 1 "$f"; done
+	for f in parseko/*.stp; do check_ko "$1" "$2" 1 "$f"; done
+	for f in semok/*.stp; do check_ok "$1" "$2" 2 "$f"; done
+	for f in semko/*.stp; do check_ko "$1" "$2" 2 "$f"; done
+	for f in ../examples/*.stp; do check_ok "$1" "$2" 2 "$f"; done
+}
+
+# {=== unit tests ===}
+for t in unit/test_*.c; do
+	name=$(basename "$t" .c)
+	if ! cc -std=c11 -D_GNU_SOURCE -g -fsanitize=address,undefined -I"$top/compiler" \
+		-I"$top/build/gen" -o "$tmp/$name" "$t" "$top/compiler/arena.c" \
+		"$top/compiler/util.c" "$top/compiler/session.c" "$top/compiler/diag.c" \
+		2>"$tmp/err"; then
+		not_ok "unit $name (build)" "$tmp/err"; continue
+	fi
+	if "$tmp/$name" >"$tmp/out" 2>&1; then
+		ok "unit $name"
+	else
+		not_ok "unit $name" "$tmp/out"
+	fi
+done
+
+# {=== script tiers ===}
+script_tiers "$SONDE" ""
+
+# {=== command line ===}
+"$SONDE" --version >/dev/null 2>&1 && ok "cli --version" || not_ok "cli --version"
+"$SONDE" --help | grep -q '^usage: sonde' && ok "cli --help" || not_ok "cli --help"
+"$SONDE" -p9 -e 'probe begin {}' 2>/dev/null; [ $? = 2 ] && ok "cli bad -p exits 2" ||
+	not_ok "cli bad -p exits 2"
+"$SONDE" /nonexistent.stp 2>/dev/null; [ $? = 2 ] && ok "cli missing file exits 2" ||
+	not_ok "cli missing file exits 2"
+"$SONDE" --bogus 2>/dev/null; [ $? = 2 ] && ok "cli unknown option exits 2" ||
+	not_ok "cli unknown option exits 2"
+out=$("$SONDE" -p1 -e 'probe begin { print(@1, $2) }' hello 42 2>&1)
+[ "$out" = 'probe begin {
+	print("hello", 42);
+}' ] && ok "cli -e with script arguments" || { echo "$out" >"$tmp/out"; not_ok "cli -e with script arguments" "$tmp/out"; }
+out=$("$SONDE" -l 'timer.ms(100)' 2>&1)
+[ "$out" = 'timer.ms(100)' ] && ok "cli -l" || { echo "$out" >"$tmp/out"; not_ok "cli -l" "$tmp/out"; }
+
+# {=== the catalog and docs/errors.md agree ===}
+missing=""
+for code in $(sed -n 's/^D(\([A-Z_0-9]*\),.*/\1/p' "$top/compiler/diag_msgs.def" |
+	      tr 'A-Z_' 'a-z-'); do
+	grep -q "^### $code\$" "$top/docs/errors.md" || missing="$missing $code"
+done
+[ -z "$missing" ] && ok "docs/errors.md documents every message" ||
+	{ echo "missing:$missing" >"$tmp/out"; not_ok "docs/errors.md documents every message" "$tmp/out"; }
+
+# {=== docs/language.md examples elaborate ===}
+awk -v dir="$tmp" '/^```stap$/ { n++; f = dir "/doc" n ".stp"; on = 1; next }
+	/^```$/ { on = 0; next } on { print > f }' "$top/docs/language.md"
+for f in "$tmp"/doc*.stp; do
+	[ -f "$f" ] || continue
+	if "$SONDE" -p2 -w "$f" >/dev/null 2>"$tmp/err"; then
+		ok "docs/language.md example $(basename "$f" .stp)"
+	else
+		not_ok "docs/language.md example $(basename "$f" .stp)" "$tmp/err"
+	fi
+done
+
+# {=== the SystemTap tapset corpus ===}
+corpus_root() {
+	d="$cache/corpus"
+	if ! ls "$d"/usr/share/systemtap/tapset >/dev/null 2>&1; then
+		mkdir -p "$d" && (cd "$d" && rm -f ./*.deb &&
+			{ apt-get download systemtap-common >/dev/null 2>&1 ||
+			  { apt-get update -q >/dev/null 2>&1 && apt-get download systemtap-common >/dev/null; }; } &&
+			dpkg-deb -x systemtap-common_*.deb .) || return 1
+	fi
+	echo "$d/usr/share/systemtap/tapset"
+}
+if C=$(corpus_root); then
+	total=0 bad=0
+	for d in $(find "$C" -type d | sort); do
+		ls "$d"/*.stp >/dev/null 2>&1 || continue
+		for f in "$d"/*.stp; do
+			total=$((total + 1))
+			if ! "$SONDE" --syntax-check -I "$d" -I "$C" "$f" 2>"$tmp/err"; then
+				bad=$((bad + 1))
+				echo "# corpus rejects $f:"; sed 's/^/#   /' "$tmp/err" | head -5
+				continue
+			fi
+			"$SONDE" -p1 -g -I "$d" -I "$C" "$f" >"$tmp/p1" 2>/dev/null &&
+			"$SONDE" -p1 -g - <"$tmp/p1" >"$tmp/p1b" 2>&1 &&
+			cmp -s "$tmp/p1" "$tmp/p1b" || {
+				bad=$((bad + 1)); echo "# corpus round trip differs: $f"; }
+		done
+	done
+	if [ "$total" -ge 586 ] && [ "$bad" = 0 ]; then
+		ok "corpus: all $total systemtap-common tapset files parse and round-trip"
+	else
+		echo "$bad of $total files failed" >"$tmp/out"
+		not_ok "corpus: systemtap-common tapset files" "$tmp/out"
+	fi
+else
+	echo "could not fetch systemtap-common" >"$tmp/out"
+	not_ok "corpus: fetch systemtap-common" "$tmp/out"
+fi
+
+# {=== the script tiers again under ASan/UBSan ===}
+if [ -x "$ASAN_SONDE" ]; then
+	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	script_tiers "$ASAN_SONDE" "asan"
+else
+	echo "no ASan build at $ASAN_SONDE" >"$tmp/out"
+	not_ok "asan build exists" "$tmp/out"
+fi
+
+echo "1..$n"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
