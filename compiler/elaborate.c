@@ -481,7 +481,17 @@ static void walk_foreach(struct scope *sc, struct stmt *st)
 	if (arr->kind == E_HIST) {
 		walk_expr(sc, arr, CTX_READ);
 	} else {
-		arr->sym = y = lookup(sc, arr->name, true, arr->loc);
+		for (int i = 0; i < sc->locals->n && !y; i++) {
+			struct symbol *l = sc->locals->v[i];
+
+			if (!strcmp(l->name, arr->name)) {
+				diag_error(sc->s, arr->loc, DIAG_SEM_FOREACH_NON_ARRAY, arr->name);
+				y = l;
+			}
+		}
+		if (!y)
+			y = lookup(sc, arr->name, true, arr->loc);
+		arr->sym = y;
 		use(y, CTX_READ);
 		if (arr->kind == E_INDEX)
 			walk_index_args(sc, arr, true);
@@ -862,7 +872,8 @@ void elaborate_print(struct session *s, struct strbuf *sb)
 	if (prog->used.n)
 		sb_puts(sb, "# functions\n");
 	fns = arena_alloc(&s->arena, sizeof(*fns) * (size_t)prog->used.n);
-	memcpy(fns, prog->used.v, sizeof(*fns) * (size_t)prog->used.n);
+	if (prog->used.n)
+		memcpy(fns, prog->used.v, sizeof(*fns) * (size_t)prog->used.n);
 	qsort(fns, (size_t)prog->used.n, sizeof(*fns), cmp_fn);
 	for (int i = 0; i < prog->used.n; i++) {
 		struct function *fn = fns[i];

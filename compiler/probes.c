@@ -66,7 +66,8 @@ static void expand_braces(struct session *s, const struct ppcomp *c, int n,
 		struct plain *p = arena_alloc(&s->arena, sizeof(*p));
 
 		p->c = arena_alloc(&s->arena, sizeof(*p->c) * (size_t)(np ? np : 1));
-		memcpy(p->c, prefix, sizeof(*p->c) * (size_t)np);
+		if (np)
+			memcpy(p->c, prefix, sizeof(*p->c) * (size_t)np);
 		p->n = np;
 		vec_push(&s->arena, out, p);
 		return;
@@ -74,7 +75,8 @@ static void expand_braces(struct session *s, const struct ppcomp *c, int n,
 	if (!c->alts) {
 		struct ppcomp *np2 = arena_alloc(&s->arena, sizeof(*np2) * (size_t)(np + 1));
 
-		memcpy(np2, prefix, sizeof(*np2) * (size_t)np);
+		if (np)
+			memcpy(np2, prefix, sizeof(*np2) * (size_t)np);
 		np2[np] = *c;
 		expand_braces(s, c + 1, n - 1, np2, np + 1, out);
 		return;
@@ -89,8 +91,10 @@ static void expand_braces(struct session *s, const struct ppcomp *c, int n,
 			int m = np + alt->n;
 			struct ppcomp *np2 = arena_alloc(&s->arena, sizeof(*np2) * (size_t)m);
 
-			memcpy(np2, prefix, sizeof(*np2) * (size_t)np);
-			memcpy(np2 + np, alt->c, sizeof(*np2) * (size_t)alt->n);
+			if (np)
+				memcpy(np2, prefix, sizeof(*np2) * (size_t)np);
+			if (alt->n)
+				memcpy(np2 + np, alt->c, sizeof(*np2) * (size_t)alt->n);
 			expand_braces(s, c + 1, n - 1, np2, m, out);
 		}
 	}
@@ -272,8 +276,10 @@ static void through_alias(struct derive *d, struct probe *a, int len,
 			struct ppcomp *full = arena_alloc(&s->arena, sizeof(*full) * (size_t)m);
 			struct vec got = {0};
 
-			memcpy(full, p->c, sizeof(*full) * (size_t)p->n);
-			memcpy(full + p->n, c + len, sizeof(*full) * (size_t)(n - len));
+			if (p->n)
+				memcpy(full, p->c, sizeof(*full) * (size_t)p->n);
+			if (n > len)
+				memcpy(full + p->n, c + len, sizeof(*full) * (size_t)(n - len));
 			resolve(d, full, m, &got);
 			for (int g = 0; g < got.n; g++) {
 				struct partial *pa = got.v[g];

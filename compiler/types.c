@@ -25,7 +25,7 @@ struct tc {
 };
 
 static enum type infer(struct tc *t, struct expr *e, enum type want);
-static void stats_operand(struct tc *t, struct expr *a);
+static void stats_operand(struct tc *t, struct expr *a, const char *op);
 
 /* an article for messages: "a long", "a string", "statistics" */
 static const char *with_article(enum type ty)
@@ -59,13 +59,23 @@ static void mismatch(struct tc *t, struct loc loc, enum type want, enum type got
 		diag_error(t->s, loc, DIAG_SEM_EXPECTED_TYPE, with_article(want), with_article(got));
 }
 
+/* after a mismatch on a variable: where did it get its type? */
+static void type_origin(struct tc *t, struct expr *e)
+{
+	if (t->report && (e->kind == E_VAR || e->kind == E_INDEX) && e->sym &&
+	    e->sym->type_loc.end && e->sym->type_loc.start != e->loc.start)
+		diag_note(t->s, e->sym->type_loc, DIAG_NOTE_FIRST_USE, with_article(e->sym->type));
+}
+
 /* the result of e must be `want` (TY_UNKNOWN: anything) */
 static enum type check(struct tc *t, struct expr *e, enum type want)
 {
 	enum type got = infer(t, e, want);
 
-	if (want != TY_UNKNOWN && got != TY_UNKNOWN && got != want && got != TY_VOID)
+	if (want != TY_UNKNOWN && got != TY_UNKNOWN && got != want && got != TY_VOID) {
 		mismatch(t, e->loc, want, got);
+		type_origin(t, e);
+	}
 	return got;
 }
 
@@ -194,7 +204,7 @@ static int parse_format(struct tc *t, struct expr *fmt, struct fmt_arg *out, int
 		if (!strchr("diuxXopscbmM", conv)) {
 			char spec[24];
 
-			snprintf(spec, sizeof(spec), "%%%.*s", (int)(i - start), s + start + 1);
+			snprintf(spec, sizeof(spec), "%%%.*s", (int)(i - start - 1), s + start + 1);
 			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "%c",
 				 conv >= 0x20 && conv < 0x7f ? conv : '?');
 			if (t->report)
@@ -221,7 +231,7 @@ static void hist(struct tc *t, struct expr *e)
 {
 	struct symbol *y = e->a->sym;
 
-	stats_operand(t, e->a);
+	stats_operand(t, e->a, (int)e->op == HIST_LOG ? "@hist_log" : "@hist_linear");
 	if (y && !y->hist) {
 		y->hist = 1 + (int)e->op;
 		y->hist_loc = e->loc;
@@ -330,13 +340,13 @@ bool elab_is_builtin(const char *name);
 /* {=== expressions ===} */
 
 /* the aggregate operand of <<<, @count, @hist_log...: a stats global */
-static void stats_operand(struct tc *t, struct expr *a)
+static void stats_operand(struct tc *t, struct expr *a, const char *op)
 {
 	struct symbol *y = a->sym;
 
 	if ((a->kind != E_VAR && a->kind != E_INDEX) || !y) {
 		if (t->report)
-			diag_error(t->s, a->loc, DIAG_SEM_AGG_ON_NON_AGG);
+			diag_error(t->s, a->loc, DIAG_SEM_AGG_ON_NON_AGG, op);
 		return;
 	}
 	if (y->kind != SYM_GLOBAL) {
@@ -418,7 +428,7 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 		not_stats(t, y, e->loc);
 		if (y->type == TY_STATS)
 			return TY_UNKNOWN;
-		if (want == TY_LONG || want == TY_STRING)
+		if ((want == TY_LONG || want == TY_STRING) && y->type == TY_UNKNOWN)
 			set_type(t, y, want, e->loc);
 		return e->type = y->type;
 	case E_INDEX:
@@ -428,7 +438,7 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 		not_stats(t, y, e->loc);
 		if (y->type == TY_STATS)
 			return TY_UNKNOWN;
-		if (want == TY_LONG || want == TY_STRING)
+		if ((want == TY_LONG || want == TY_STRING) && y->type == TY_UNKNOWN)
 			set_type(t, y, want, e->loc);
 		return e->type = y->type;
 	case E_IN:
@@ -492,16 +502,21 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 	case E_PREINC:
 	case E_POSTINC:
 		ta = infer(t, e->a, TY_LONG);
-		if (ta == TY_STRING && t->report)
+		if (ta == TY_STRING && t->report) {
 			diag_error(t->s, e->a->loc, DIAG_SEM_OPERAND_TYPE, ast_op_name(e->op),
 				   "long", "a string");
+			type_origin(t, e->a);
+		}
 		if (e->kind != E_UNARY && e->a->sym && e->a->sym->type == TY_STATS && t->report)
 			diag_error(t->s, e->a->loc, DIAG_SEM_STATS_MISUSE, e->a->sym->name,
 				   "incremented");
 		return e->type = TY_LONG;
 	case E_CONCAT:
-		check(t, e->a, TY_STRING);
-		check(t, e->b, TY_STRING);
+		ta = infer(t, e->a, TY_STRING);
+		tb = infer(t, e->b, TY_STRING);
+		if ((ta == TY_LONG || tb == TY_LONG) && t->report)
+			diag_error(t->s, (ta == TY_LONG ? e->a : e->b)->loc, DIAG_SEM_OPERAND_TYPE,
+				   ".", "string", "a long");
 		return e->type = TY_STRING;
 	case E_COMPARE:
 		ta = infer(t, e->a, TY_UNKNOWN);
@@ -529,7 +544,7 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 		return e->type = ta != TY_UNKNOWN ? ta : tb;
 	case E_ASSIGN:
 		if (e->op == OP_AGG) {
-			stats_operand(t, e->a);
+			stats_operand(t, e->a, "<<<");
 			tb = infer(t, e->b, TY_LONG);
 			if (tb == TY_STRING && t->report)
 				diag_error(t->s, e->b->loc, DIAG_SEM_AGG_VALUE_TYPE);
@@ -549,11 +564,13 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 				tb = TY_UNKNOWN;
 			}
 			ta = infer(t, e->a, tb);
-			if (ta != TY_UNKNOWN && tb == TY_UNKNOWN)
+			if (ta != TY_UNKNOWN && tb == TY_UNKNOWN) {
 				infer(t, e->b, ta);
-			else if (ta != TY_UNKNOWN && tb != TY_UNKNOWN && ta != tb && t->report &&
-				 !(e->a->sym && e->a->sym->type == tb))
-				mismatch(t, e->b->loc, ta, tb);
+			} else if (ta != TY_UNKNOWN && tb != TY_UNKNOWN && ta != tb && t->report) {
+				diag_error(t->s, e->b->loc, DIAG_SEM_ASSIGN_TYPE, with_article(tb),
+					   e->a->sym ? e->a->sym->name : "?", with_article(ta));
+				type_origin(t, e->a);
+			}
 			return e->type = ta != TY_UNKNOWN ? ta : tb;
 		}
 		if (e->op == OP_CONCAT) {
@@ -568,15 +585,19 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 				   arena_strfmt(&t->s->arena, "%s=", ast_op_name(e->op)), "long",
 				   "a string");
 		return e->type = TY_LONG;
-	case E_STATOP:
-		stats_operand(t, e->a);
+	case E_STATOP: {
+		static const char *const ops[] = { "@count", "@sum", "@min", "@max", "@avg",
+						   "@variance" };
+
+		stats_operand(t, e->a, ops[e->op]);
 		if (e->b) {
 			check(t, e->b, TY_LONG);
 			if ((int)e->op != STAT_VARIANCE && t->report)
-				diag_error(t->s, e->b->loc, DIAG_SEM_BUILTIN_ARGS, "@statistics",
+				diag_error(t->s, e->b->loc, DIAG_SEM_BUILTIN_ARGS, ops[e->op],
 					   "one aggregate");
 		}
 		return e->type = TY_LONG;
+	}
 	case E_HIST:
 		hist(t, e);
 		if (t->report)
