@@ -26,7 +26,7 @@ OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o
 
 HDRS = $(wildcard compiler/*.h) compiler/diag_msgs.def $(GEN)/parser.h
 
-.PHONY: all clean install demo check check-quick deps bench fuzz asan
+.PHONY: all clean install demo check deps bench fuzz asan docs-errors
 
 all: $(BUILD)/sonde
 
@@ -39,7 +39,7 @@ $(GEN)/parser.c $(GEN)/parser.h: compiler/parser.y
 
 $(GEN)/lexer.c: compiler/lexer.l $(GEN)/parser.h
 	@mkdir -p $(GEN)
-	flex -o $@ $<
+	flex -CF -o $@ $<
 
 $(BUILD)/obj/%.o: compiler/%.c $(HDRS)
 	@mkdir -p $(BUILD)/obj
@@ -97,3 +97,8 @@ fuzz: $(GEN)/parser.c $(GEN)/lexer.c
 	SONDE_TAPSET_DIR=$(CURDIR)/tapset SONDE_CACHE=$(CURDIR)/build-fuzz/cache \
 		build-fuzz/fuzz_front -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-timeout=10 -rss_limit_mb=2048 build-fuzz/corpus
+
+# Regenerate docs/errors.md: runs every example of docs/errors.md.in through sonde.
+docs-errors: all
+	python3 docs/gen-errors.py docs/errors.md.in docs/errors.md $(CURDIR)/$(BUILD)/sonde \
+		$(CURDIR)/compiler/diag_msgs.def

@@ -25,6 +25,13 @@ static const char *const names[] = {
 /* true while the last error/warning was suppressed: its notes go too */
 static int suppressing;
 
+/* errors printed so far, to print each once */
+static struct seen {
+	int code;
+	uint32_t file, start;
+} seen[DIAG_MAX_ERRORS];
+static int nseen;
+
 const char *diag_code_format(enum diag_code code)
 {
 	return formats[code];
@@ -152,12 +159,16 @@ void diag_error(struct session *s, struct loc loc, enum diag_code code, ...)
 {
 	va_list ap;
 
-	/* the same error at the same place once is enough */
-	if (s->nerrors && s->last_err_code == (int)code &&
-	    s->last_err_file == loc.file && s->last_err_start == loc.start) {
-		suppressing = 1;
-		return;
+	/* the same error at the same place once is enough (copies of one body) */
+	for (int i = 0; i < nseen; i++) {
+		if (seen[i].code == (int)code && seen[i].file == loc.file &&
+		    seen[i].start == loc.start) {
+			suppressing = 1;
+			return;
+		}
 	}
+	if (nseen < DIAG_MAX_ERRORS)
+		seen[nseen++] = (struct seen){ (int)code, loc.file, loc.start };
 	if (s->stop) {
 		suppressing = 1;
 		return;
@@ -177,10 +188,22 @@ void diag_error(struct session *s, struct loc loc, enum diag_code code, ...)
 	}
 }
 
+void diag_reset(void)
+{
+	nseen = 0;
+	suppressing = 0;
+}
+
 void diag_warning(struct session *s, struct loc loc, enum diag_code code, ...)
 {
 	va_list ap;
 
+	for (int i = 0; i < nseen; i++)
+		if (seen[i].code == (int)code && seen[i].file == loc.file &&
+		    seen[i].start == loc.start)
+			return;
+	if (nseen < DIAG_MAX_ERRORS)
+		seen[nseen++] = (struct seen){ (int)code, loc.file, loc.start };
 	if (s->no_warnings || s->stop) {
 		suppressing = 1;
 		return;

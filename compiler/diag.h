@@ -27,6 +27,8 @@ void diag_note(struct session *s, struct loc loc, enum diag_code code, ...);
 void diag_hint(struct session *s, enum diag_code code, ...);
 /* The closing line of a failed pass, e.g. "pass 2 (elaborate) failed ..." */
 void diag_pass_failed(struct session *s, int pass, const char *what);
+/* Forget what was printed (a new session in the same process). */
+void diag_reset(void);
 
 /* 1-based line and column of a location's start. */
 void diag_linecol(struct session *s, uint32_t file, uint32_t off,

@@ -157,7 +157,7 @@ void elab_add_file(struct session *s, struct file_ast *f)
 					struct probe_point *n = p->points[k];
 
 					if (n->optional || n->sufficient || n->cond)
-						diag_error(s, n->loc, DIAG_PARSE_ALIAS_OPTIONAL);
+						diag_error(s, n->loc, DIAG_SEM_ALIAS_OPTIONAL);
 					for (int c = 0; c < n->ncomps; c++)
 						if (!n->comps[c].name || strpbrk(n->comps[c].name, "*?"))
 							diag_error(s, n->loc, DIAG_SEM_ALIAS_WILDCARD);
@@ -353,7 +353,7 @@ static void walk_index_args(struct scope *sc, struct expr *e, bool wild_ok)
 	for (int i = 0; i < e->nargs; i++) {
 		if (e->args[i]->kind == E_WILDCARD) {
 			if (!wild_ok)
-				diag_error(sc->s, e->args[i]->loc, DIAG_PARSE_WILDCARD_INDEX);
+				diag_error(sc->s, e->args[i]->loc, DIAG_SEM_WILDCARD_INDEX);
 			continue;
 		}
 		walk_expr(sc, e->args[i], CTX_READ);
@@ -430,10 +430,10 @@ static void walk_expr(struct scope *sc, struct expr *e, int ctx)
 		diag_error(s, e->loc, DIAG_SEM_ENTRY_CONTEXT);
 		break;
 	case E_PERF:
-		diag_error(s, e->loc, DIAG_SEM_TARGET_CONTEXT, "@perf");
+		diag_error(s, e->loc, DIAG_SEM_PERF_CONTEXT);
 		break;
 	case E_PROBEWRITE:
-		if (!sc->dp || !sc->dp->src || sc->dp->body == sc->dp->src->body)
+		if (!sc->dp || !sc->dp->in_alias_body)
 			diag_error(s, e->loc, DIAG_SEM_PROBEWRITE_CONTEXT);
 		break;
 	case E_STATOP:
@@ -497,10 +497,11 @@ static void walk_foreach(struct scope *sc, struct stmt *st)
 			walk_index_args(sc, arr, true);
 	}
 	walk_expr(sc, fe->limit, CTX_READ);
+	/* iteration variables need not be read: no unused warning */
 	if (fe->value)
-		walk_expr(sc, fe->value, CTX_WRITE);
+		walk_expr(sc, fe->value, CTX_READ | CTX_WRITE);
 	for (int i = 0; i < fe->nkeys; i++)
-		walk_expr(sc, fe->keys[i], CTX_WRITE);
+		walk_expr(sc, fe->keys[i], CTX_READ | CTX_WRITE);
 	if (y && sc->niter < 16) {
 		sc->iterating[sc->niter] = y;
 		sc->iter_loc[sc->niter++] = arr->loc;
@@ -715,7 +716,7 @@ static void warn_unused(struct session *s)
 
 		if (y->tapset)
 			continue;
-		if (!y->read && !y->written && !y->global->init) {
+		if (!y->read && !y->written) {
 			if (!s->unoptimized) {
 				diag_warning(s, y->decl, DIAG_WARN_UNUSED_GLOBAL, y->name);
 				y->dropped = true;
@@ -912,6 +913,7 @@ int elaborate_list(struct session *s, const char *pattern, bool vars, struct str
 	if (parse_source(s, file, &ast) < 0)
 		return 0;
 	prog = arena_calloc(&s->arena, 1, sizeof(*prog));
+	prog->listing = true;
 	s->program = prog;
 	s->no_warnings = true;
 	/* a pattern that matches nothing is not an error here */
@@ -940,6 +942,8 @@ int elaborate_list(struct session *s, const char *pattern, bool vars, struct str
 		vec_push(&s->arena, &lines, arena_strdup(&s->arena, line.buf));
 		sb_release(&line);
 	}
+	if (strpbrk(pattern, "*?"))
+		probes_list_families(s, pattern, &lines);
 	qsort(lines.v, (size_t)lines.n, sizeof(void *), cmp_str);
 	for (int i = 0; i < lines.n; i++)
 		if (i == 0 || strcmp(lines.v[i], lines.v[i - 1]))

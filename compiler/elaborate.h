@@ -61,6 +61,7 @@ struct program {
 	struct vec aliases;	/* struct probe *, alias definitions */
 	struct vec probes;	/* struct dprobe * */
 	struct vec embeds;	/* struct decl *, top-level %{ %} */
+	bool listing;		/* -l/-L: points that match nothing are not errors */
 };
 
 /* elaborate.c */
@@ -73,6 +74,7 @@ const char *elab_suggest(const char *name, const char **cands, int n);
 
 /* probes.c */
 void probes_derive(struct session *s, struct probe *user);
+void probes_list_families(struct session *s, const char *pattern, struct vec *out);
 
 /* types.c */
 int types_check(struct session *s);

@@ -311,6 +311,8 @@ global_item:
 			$$ = arena_calloc(A, 1, sizeof(*$$));
 			$$->loc = $1->loc; $$->file = $1->loc.file;
 			$$->name = $1->text; $$->maxsize = $3->num; $$->init = $5;
+			if ($5)
+				diag_error(S, $5->loc, DIAG_PARSE_ARRAY_INIT);
 			if ($3->num <= 0)
 				diag_error(S, $3->loc, DIAG_PARSE_ARRAY_SIZE);
 		}
@@ -319,6 +321,8 @@ global_item:
 			$$ = arena_calloc(A, 1, sizeof(*$$));
 			$$->loc = $1->loc; $$->file = $1->loc.file;
 			$$->name = $1->text; $$->wrap = true; $$->init = $3;
+			if ($3)
+				diag_error(S, $3->loc, DIAG_PARSE_ARRAY_INIT);
 		}
 	| IDENT '%' '[' NUMBER ']' global_init
 		{
@@ -328,6 +332,8 @@ global_item:
 			if ($4->num <= 0)
 				diag_error(S, $4->loc, DIAG_PARSE_ARRAY_SIZE);
 			$$->init = $6;
+			if ($6)
+				diag_error(S, $6->loc, DIAG_PARSE_ARRAY_INIT);
 		}
 	;
 
@@ -1112,8 +1118,9 @@ int parse_source(struct session *s, uint32_t file, struct file_ast *out)
 	out->file = file;
 	lex_file(s, file, &raw);
 	pp_file(s, &raw, &toks);
-	if (s->stop)
-		return -1;
-	parse_tokens(s, &toks, out);
+	if (!s->stop)
+		parse_tokens(s, &toks, out);
+	tokens_free(&raw);
+	tokens_free(&toks);
 	return s->nerrors > before ? -1 : 0;
 }

@@ -27,7 +27,7 @@ static void process(struct pp *pp, const struct token *t, int n, struct tokens *
 static void emit(struct pp *pp, struct tokens *out, const struct token *t)
 {
 	if (!pp->collect_only)
-		tokens_push(&pp->s->arena, out, t);
+		tokens_push(out, t);
 }
 
 /*
@@ -437,7 +437,8 @@ static int expand(struct pp *pp, const struct token *t, int n, int i, struct tok
 		if (nargs != m->nparams) {
 			diag_error(s, loc_span(call->loc, t[j - 1].loc), DIAG_PP_MACRO_ARITY,
 				   m->name, m->nparams, m->nparams == 1 ? "" : "s", nargs);
-			diag_note(s, m->loc, DIAG_NOTE_DEFINED_HERE, m->name);
+			diag_note(s, m->loc, DIAG_NOTE_DEFINED_HERE,
+				  arena_strfmt(&s->arena, "@%s", m->name));
 			return j;
 		}
 	}
@@ -450,20 +451,22 @@ static int expand(struct pp *pp, const struct token *t, int n, int i, struct tok
 		const struct token *bt = &m->body[k];
 		int p = -1;
 
-		if (bt->kind == MACRO)
+		/* a parameter may share a name with an operator: @var, @max */
+		if (bt->kind == MACRO || (bt->kind >= AT_STATOP && bt->kind <= AT_DEREF))
 			for (p = m->nparams - 1; p >= 0; p--)
 				if (!strcmp(m->params[p], bt->text))
 					break;
 		if (p >= 0) {
 			for (int a = args[p].start; a < args[p].end; a++)
-				tokens_push(&s->arena, &body, &t[a]);
+				tokens_push(&body, &t[a]);
 		} else {
-			tokens_push(&s->arena, &body, bt);
+			tokens_push(&body, bt);
 		}
 	}
 	pp->depth++;
 	process(pp, body.v, body.n, out);
 	pp->depth--;
+	tokens_free(&body);
 	return j;
 }
 
@@ -492,6 +495,11 @@ static void script_arg(struct pp *pp, const struct token *t, struct tokens *out)
 	if (idx < 1 || idx > s->nargs) {
 		diag_error(s, t->loc, DIAG_PP_ARG_RANGE, t->text, s->nargs,
 			   s->nargs == 1 ? "" : "s");
+		nt.kind = t->kind == SCRIPT_ARG_STR ? STRING : NUMBER;
+		nt.text = "";
+		nt.len = 0;
+		nt.num = 0;
+		emit(pp, out, &nt);	/* a placeholder, so parsing goes on quietly */
 		return;
 	}
 	if (t->kind == SCRIPT_ARG_STR) {
@@ -510,6 +518,7 @@ static void script_arg(struct pp *pp, const struct token *t, struct tokens *out)
 				tmp.v[k].flags = t->flags;
 			emit(pp, out, &tmp.v[k]);
 		}
+		tokens_free(&tmp);
 	}
 }
 
@@ -549,6 +558,7 @@ static void process(struct pp *pp, const struct token *t, int n, struct tokens *
 				pp->collect_only = saved;
 			}
 			v = evaluate(pp, cond.v, cond.n, &t[then]);
+			tokens_free(&cond);
 			if (v)
 				process(pp, t + then + 1, (els < 0 ? close : els) - then - 1, out);
 			else if (els >= 0)
@@ -629,4 +639,5 @@ void pp_collect_macros(struct session *s, const struct tokens *in, struct vec *m
 	struct tokens dummy = {0};
 
 	process(&pp, in->v, in->n, &dummy);
+	tokens_free(&dummy);
 }

@@ -125,6 +125,19 @@ static const char *const families[] = {
 	"timer.hz", "timer.jiffies", "timer.profile", "timer.profile.tick",
 };
 
+/* -l with a wildcard pattern: the built-in points it matches, as templates */
+void probes_list_families(struct session *s, const char *pattern, struct vec *out)
+{
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		const char *f = families[i];
+		bool timer = !strncmp(f, "timer.", 6) && strncmp(f, "timer.profile", 13);
+
+		if (!fnmatch(pattern, f, FNM_PERIOD & 0))
+			vec_push(&s->arena, out, timer ? arena_strfmt(&s->arena, "%s(N)", f) :
+				 (void *)f);
+	}
+}
+
 static const struct {
 	const char *name;
 	enum timer_unit unit;
@@ -168,8 +181,12 @@ static struct dprobe *builtin(struct derive *d, const struct ppcomp *c, int n, b
 			return NULL;
 		}
 		if (!strcmp(c[1].name, "profile")) {
-			if (c[1].arg || (n == 3 && (strcmp(c[2].name, "tick") || c[2].arg)) || n > 3) {
-				arg_error(d, n > 2 ? &c[2] : &c[1], "is not valid here");
+			if (c[1].arg) {
+				arg_error(d, &c[1], "takes no argument");
+				return NULL;
+			}
+			if ((n == 3 && (strcmp(c[2].name, "tick") || c[2].arg)) || n > 3) {
+				arg_error(d, &c[2], "is not valid here");
 				return NULL;
 			}
 			dp->family = PF_PROFILE;
@@ -260,9 +277,13 @@ static void through_alias(struct derive *d, struct probe *a, int len,
 	/* the alias's own name with the user's suffix, for -l */
 	{
 		struct ppcomp *m = arena_alloc(&s->arena, sizeof(*m) * (size_t)n);
+		struct probe_point *name = NULL;
 
+		for (int k = 0; k < a->npoints && !name; k++)
+			if (alias_match(a->points[k], c, n) == len)
+				name = a->points[k];
 		for (int i = 0; i < n; i++)
-			m[i] = c[i];
+			m[i] = i < len && name ? name->comps[i] : c[i];
 		matched = point_text(s, m, n);
 	}
 	for (int t = 0; t < a->ntargets; t++) {
@@ -402,6 +423,7 @@ static void derive_point(struct derive *d, struct probe *user, struct probe_poin
 			struct vec stmts = {0};
 
 			dp->orig = d->orig;
+			dp->in_alias_body = pa->pre.n || pa->post.n;
 			dp->src = user;
 			dp->loc = pp->loc;
 			for (int i = pa->pre.n - 1; i >= 0; i--)
@@ -432,7 +454,7 @@ static void derive_point(struct derive *d, struct probe *user, struct probe_poin
 
 void probes_derive(struct session *s, struct probe *user)
 {
-	struct derive d = { .s = s, .prog = s->program };
+	struct derive d = { .s = s, .prog = s->program, .quiet = s->program->listing };
 	struct strbuf sb = STRBUF_INIT;
 
 	for (int i = 0; i < user->npoints; i++) {

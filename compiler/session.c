@@ -3,12 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "session.h"
 #include "util.h"
 
 void session_init(struct session *s)
 {
 	memset(s, 0, sizeof(*s));
+	diag_reset();
 	arena_init(&s->arena);
 	s->last_pass = 5;
 	s->target_pid = -1;

@@ -135,6 +135,7 @@ static void scan_file(struct session *s, const char *path, struct scan *sc)
 			sb_release(&name);
 		}
 	}
+	tokens_free(&t);
 	session_free(&tmp);
 	free(text);
 }
@@ -440,7 +441,15 @@ struct macro *tapset_macro(struct session *s, const char *name)
 			id = load_source(s, lf->path, lf->path, true);
 			if (id < 0)
 				continue;
+			/* the macros point into these tokens: keep them in the arena */
 			lex_file(s, (uint32_t)id, &t);
+			if (t.n) {
+				struct token *keep = arena_alloc(&s->arena, sizeof(*keep) * (size_t)t.n);
+
+				memcpy(keep, t.v, sizeof(*keep) * (size_t)t.n);
+				free(t.v);
+				t.v = keep;
+			}
 			pp_collect_macros(s, &t, &lib->macros);
 		}
 	}

@@ -119,6 +119,22 @@ struct target *target_get(struct session *s)
 	}
 	t->version = version_of(&s->arena, t->release);
 	s->target = t;
+	/* the tree's configuration knows its architecture better than uname */
+	{
+		static const struct { const char *config, *arch; } arches[] = {
+			{ "CONFIG_X86_64", "x86_64" }, { "CONFIG_ARM64", "arm64" },
+			{ "CONFIG_PPC64", "powerpc" }, { "CONFIG_S390", "s390" },
+			{ "CONFIG_RISCV", "riscv" }, { "CONFIG_X86_32", "i386" },
+			{ "CONFIG_ARM", "arm" }, { "CONFIG_MIPS", "mips" },
+		};
+
+		for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+			if (!strcmp(target_config(s, arches[i].config), "y")) {
+				t->arch = arches[i].arch;
+				break;
+			}
+		}
+	}
 	return t;
 }
 

@@ -17,10 +17,9 @@ struct token {
 	uint16_t flags;
 	uint16_t sub;		/* operator variant, e.g. which @-operator */
 	struct loc loc;
-	const char *text;	/* name, decoded string, or embedded code */
 	uint32_t len;		/* length of text (strings may hold NUL) */
+	const char *text;	/* name, decoded string, or embedded code */
 	int64_t num;
-	uint32_t expn;		/* macro expansion that produced it, 0 if none */
 };
 
 struct tokens {
@@ -28,7 +27,9 @@ struct tokens {
 	int n, cap;
 };
 
-void tokens_push(struct arena *a, struct tokens *t, const struct token *tok);
+/* Token arrays live on the heap and are freed once a file is parsed. */
+void tokens_push(struct tokens *t, const struct token *tok);
+void tokens_free(struct tokens *t);
 
 /* Lex a whole source file; lexical errors are reported and skipped. */
 void lex_file(struct session *s, uint32_t file, struct tokens *out);

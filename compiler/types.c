@@ -112,9 +112,12 @@ static void index_keys(struct tc *t, struct symbol *y, struct expr **args, int n
 			diag_error(t->s, loc, DIAG_SEM_NOT_ARRAY, y->name);
 		return;
 	}
+	if (n > MAX_KEYS) {
+		if (t->report)
+			diag_error(t->s, loc, DIAG_SEM_TOO_MANY_KEYS, y->name, MAX_KEYS);
+		return;
+	}
 	if (y->arity < 0) {
-		if (n > MAX_KEYS)
-			n = MAX_KEYS;
 		y->arity = n;
 		y->arity_loc = loc;
 		t->changed = true;
@@ -624,8 +627,7 @@ static void foreach_types(struct tc *t, struct foreach *fe)
 		/* buckets: one long key, long counts */
 		hist(t, arr);
 		if (fe->nkeys != 1 && t->report)
-			diag_error(t->s, fe->keys[0]->loc, DIAG_SEM_FOREACH_ARITY, fe->nkeys,
-				   fe->nkeys == 1 ? "" : "s", "histogram", 1);
+			diag_error(t->s, fe->keys[0]->loc, DIAG_SEM_FOREACH_HIST_KEYS);
 		for (int i = 0; i < fe->nkeys; i++)
 			set_type(t, fe->keys[i]->sym, TY_LONG, fe->keys[i]->loc);
 		if (fe->value)
@@ -747,7 +749,7 @@ static void walk(struct tc *t, struct stmt *st)
 		if (st->catch_sym) {
 			if (st->catch_sym->type != TY_UNKNOWN && st->catch_sym->type != TY_STRING) {
 				if (t->report)
-					diag_error(t->s, st->catch_loc, DIAG_SEM_CATCH_VAR);
+					diag_error(t->s, st->catch_loc, DIAG_SEM_CATCH_VAR, st->catch_var);
 			} else {
 				set_type(t, st->catch_sym, TY_STRING, st->catch_loc);
 			}

@@ -37,8 +37,10 @@ run_script() {
 	args=$(header_value "$3" ARGS)
 	sargs=$(header_value "$3" SCRIPTARGS)
 	# shellcheck disable=SC2086
-	"$1" -p"$2" $args "$3" $sargs >"$tmp/out" 2>"$tmp/err"
+	"$1" -p"$2" $args "$3" $sargs >"$tmp/out" 2>"$tmp/err.raw"
 	rc=$?
+	# library files show as tapset/NAME.stp wherever the checkout is
+	sed "s|$top/||g" "$tmp/err.raw" >"$tmp/err"
 }
 
 check_ok() { # bin label pass file
