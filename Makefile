@@ -33,13 +33,13 @@ all: $(BUILD)/sonde
 $(BUILD)/sonde: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-$(GEN)/parser.c $(GEN)/parser.h: compiler/parser.y
+$(GEN)/parser.c $(GEN)/parser.h: compiler/parser.y Makefile
 	@mkdir -p $(GEN)
 	bison -Wall -o $(GEN)/parser.c --header=$(GEN)/parser.h $<
 
-$(GEN)/lexer.c: compiler/lexer.l $(GEN)/parser.h
+$(GEN)/lexer.c: compiler/lexer.l $(GEN)/parser.h Makefile
 	@mkdir -p $(GEN)
-	flex -CF -o $@ $<
+	flex -o $@ $<
 
 $(BUILD)/obj/%.o: compiler/%.c $(HDRS)
 	@mkdir -p $(BUILD)/obj

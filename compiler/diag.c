@@ -122,7 +122,14 @@ static void excerpt(struct session *s, struct loc loc)
 	width = snprintf(num, sizeof(num), "%u", line);
 	if (width < 4)
 		width = 4;
-	fprintf(out(), " %*u | %.*s\n", width, line, (int)(eol - bol), src->text + bol);
+	fprintf(out(), " %*u | ", width, line);
+	for (i = bol; i < eol; i++) {
+		unsigned char c = (unsigned char)src->text[i];
+
+		/* control bytes (a NUL would end the line) show as '?' */
+		fputc(c < 0x20 && c != '\t' ? '?' : c == 0x7f ? '?' : c, out());
+	}
+	fputc('\n', out());
 	fprintf(out(), " %*s | ", width, "");
 	for (i = bol; i < loc.start && i < eol; i++) {
 		unsigned char c = (unsigned char)src->text[i];

@@ -348,8 +348,11 @@ static int define(struct pp *pp, const struct token *t, int n, int i)
 	}
 	m->params = (const char **)params.v;
 	m->nparams = params.n;
-	m->body = (struct token *)&t[i + 1];
+	/* the tokens may be a temporary expansion: the macro keeps a copy */
 	m->nbody = close - i - 1;
+	m->body = arena_alloc(&s->arena, sizeof(*m->body) * (size_t)(m->nbody ? m->nbody : 1));
+	if (m->nbody)
+		memcpy(m->body, &t[i + 1], sizeof(*m->body) * (size_t)m->nbody);
 	{
 		struct macro *old = find_macro(pp, m->name);
 

@@ -441,16 +441,9 @@ struct macro *tapset_macro(struct session *s, const char *name)
 			id = load_source(s, lf->path, lf->path, true);
 			if (id < 0)
 				continue;
-			/* the macros point into these tokens: keep them in the arena */
 			lex_file(s, (uint32_t)id, &t);
-			if (t.n) {
-				struct token *keep = arena_alloc(&s->arena, sizeof(*keep) * (size_t)t.n);
-
-				memcpy(keep, t.v, sizeof(*keep) * (size_t)t.n);
-				free(t.v);
-				t.v = keep;
-			}
 			pp_collect_macros(s, &t, &lib->macros);
+			tokens_free(&t);
 		}
 	}
 	for (int i = 0; i < lib->macros.n; i++) {
