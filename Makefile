@@ -39,7 +39,7 @@ $(GEN)/parser.c $(GEN)/parser.h: compiler/parser.y Makefile
 
 $(GEN)/lexer.c: compiler/lexer.l $(GEN)/parser.h Makefile
 	@mkdir -p $(GEN)
-	flex -o $@ $<
+	flex -Cf -o $@ $<
 
 $(BUILD)/obj/%.o: compiler/%.c $(HDRS)
 	@mkdir -p $(BUILD)/obj

@@ -101,6 +101,18 @@ static void need_lvalue(struct parser *p, struct expr *e)
 		diag_error(S, e->loc, DIAG_PARSE_NOT_LVALUE);
 }
 
+static struct expr *assign(struct parser *p, enum op op, struct expr *l, struct expr *r,
+			   struct loc loc)
+{
+	struct expr *e = ast_expr(A, E_ASSIGN, loc);
+
+	need_lvalue(p, l);
+	e->op = op;
+	e->a = l;
+	e->b = r;
+	return e;
+}
+
 static struct expr *args_into(struct parser *p, struct expr *e, struct vec *v)
 {
 	e->args = (struct expr **)v->v;
@@ -231,8 +243,7 @@ static void foreach_sort(struct parser *p, struct foreach *fe, int key, int dir,
 %token <tok> '+' '-' '*' '/' '%' '=' '<' '>' '!' '~' '&' '|' '^' '.' ','
 %token <tok> ';' ':' '?' '(' ')' '[' ']' '{' '}'
 
-%type <e> expr opt_expr assign ternary logor logand bitor bitxor bitand inexp
-%type <e> cmp shift concat additive mult unary crement postfix primary
+%type <e> expr opt_expr primary
 %type <e> string_lit chained target_base hist index_elem pp_literal global_init
 %type <s> stmt block opt_else_block
 %type <list> stmts args opt_args index_list pp_list pp_alts params opt_params
@@ -240,7 +251,7 @@ static void foreach_sort(struct parser *p, struct foreach *fe, int key, int dir,
 %type <kl> fe_keylist
 %type <pp> probe_point pp_item
 %type <comp> pp_comp
-%type <tok> pp_name pp_part field assign_op cmp_op kw_name
+%type <tok> pp_name pp_part field kw_name
 %type <fe> foreach_spec fe_head fe_source
 %type <n> opt_sort pp_flags opt_type
 %type <fn> function_decl
@@ -250,7 +261,23 @@ static void foreach_sort(struct parser *p, struct foreach *fe, int key, int dir,
 %precedence THEN
 %precedence ELSE
 
-%expect 46
+/* ORDER PREC: lowest first; docs/language.md has the same table */
+%right '=' ADD_ASSIGN SUB_ASSIGN MUL_ASSIGN DIV_ASSIGN MOD_ASSIGN SHL_ASSIGN SHR_ASSIGN AND_ASSIGN XOR_ASSIGN OR_ASSIGN CAT_ASSIGN AGG
+%right '?' ':'
+%left OROR
+%left ANDAND
+%left '|'
+%left '^'
+%left '&'
+%precedence IN
+%left EQ NE '<' '>' LE GE MATCH NMATCH
+%left SHL SHR SHRU
+%left '.'
+%left '+' '-'
+%left '*' '/' '%'
+%precedence UNARY
+
+%expect 49
 
 %%
 
@@ -339,7 +366,7 @@ global_item:
 
 global_init:
 	  %empty		{ $$ = NULL; }
-	| '=' unary
+	| '=' expr
 		{
 			struct expr *e = $2;
 
@@ -719,78 +746,37 @@ fe_source:
 		}
 	;
 
-/* {=== expressions, lowest precedence first ===} */
+/* {=== expressions ===} */
 
-expr: assign ;
-
-/* assign -> ternary [assign_op assign]  (right associative) */
-assign:
-	  ternary
-	| ternary assign_op assign
-		{
-			enum op op = OP_ASSIGN;
-
-			need_lvalue(p, $1);
-			switch ($2->kind) {
-			case ADD_ASSIGN: op = OP_ADD; break;
-			case SUB_ASSIGN: op = OP_SUB; break;
-			case MUL_ASSIGN: op = OP_MUL; break;
-			case DIV_ASSIGN: op = OP_DIV; break;
-			case MOD_ASSIGN: op = OP_MOD; break;
-			case SHL_ASSIGN: op = OP_SHL; break;
-			case SHR_ASSIGN: op = OP_SHR; break;
-			case AND_ASSIGN: op = OP_AND; break;
-			case XOR_ASSIGN: op = OP_XOR; break;
-			case OR_ASSIGN: op = OP_OR; break;
-			case CAT_ASSIGN: op = OP_CONCAT; break;
-			case AGG: op = OP_AGG; break;
-			default: break;
-			}
-			$$ = binary(p, E_ASSIGN, op, $1, $3, @$);
-		}
-	;
-
-assign_op:
-	  '=' | ADD_ASSIGN | SUB_ASSIGN | MUL_ASSIGN | DIV_ASSIGN | MOD_ASSIGN
-	| SHL_ASSIGN | SHR_ASSIGN | AND_ASSIGN | XOR_ASSIGN | OR_ASSIGN
-	| CAT_ASSIGN | AGG
-	;
-
-ternary:
-	  logor
-	| logor '?' expr ':' ternary
+/*
+ * One nonterminal with precedence declarations (see the %right/%left list
+ * above, lowest first). A chain of one nonterminal per level reads the
+ * same but makes every operand climb through each level: half the parse
+ * time went there.
+ */
+expr:
+	  chained
+	| expr '=' expr		{ $$ = assign(p, OP_ASSIGN, $1, $3, @$); }
+	| expr ADD_ASSIGN expr	{ $$ = assign(p, OP_ADD, $1, $3, @$); }
+	| expr SUB_ASSIGN expr	{ $$ = assign(p, OP_SUB, $1, $3, @$); }
+	| expr MUL_ASSIGN expr	{ $$ = assign(p, OP_MUL, $1, $3, @$); }
+	| expr DIV_ASSIGN expr	{ $$ = assign(p, OP_DIV, $1, $3, @$); }
+	| expr MOD_ASSIGN expr	{ $$ = assign(p, OP_MOD, $1, $3, @$); }
+	| expr SHL_ASSIGN expr	{ $$ = assign(p, OP_SHL, $1, $3, @$); }
+	| expr SHR_ASSIGN expr	{ $$ = assign(p, OP_SHR, $1, $3, @$); }
+	| expr AND_ASSIGN expr	{ $$ = assign(p, OP_AND, $1, $3, @$); }
+	| expr XOR_ASSIGN expr	{ $$ = assign(p, OP_XOR, $1, $3, @$); }
+	| expr OR_ASSIGN expr	{ $$ = assign(p, OP_OR, $1, $3, @$); }
+	| expr CAT_ASSIGN expr	{ $$ = assign(p, OP_CONCAT, $1, $3, @$); }
+	| expr AGG expr		{ $$ = assign(p, OP_AGG, $1, $3, @$); }
+	| expr '?' expr ':' expr
 		{ $$ = ast_expr(A, E_TERNARY, @$); $$->a = $1; $$->b = $3; $$->c = $5; }
-	;
-
-logor:
-	  logand
-	| logor OROR logand	{ $$ = binary(p, E_LOGICAL, OP_LOR, $1, $3, @$); }
-	;
-
-logand:
-	  bitor
-	| logand ANDAND bitor	{ $$ = binary(p, E_LOGICAL, OP_LAND, $1, $3, @$); }
-	;
-
-bitor:
-	  bitxor
-	| bitor '|' bitxor	{ $$ = binary(p, E_BINARY, OP_OR, $1, $3, @$); }
-	;
-
-bitxor:
-	  bitand
-	| bitxor '^' bitand	{ $$ = binary(p, E_BINARY, OP_XOR, $1, $3, @$); }
-	;
-
-bitand:
-	  inexp
-	| bitand '&' inexp	{ $$ = binary(p, E_BINARY, OP_AND, $1, $3, @$); }
-	;
-
-/* inexp -> cmp ['in' IDENT] | '[' index_list ']' 'in' IDENT */
-inexp:
-	  cmp
-	| cmp IN IDENT
+	| expr OROR expr	{ $$ = binary(p, E_LOGICAL, OP_LOR, $1, $3, @$); }
+	| expr ANDAND expr	{ $$ = binary(p, E_LOGICAL, OP_LAND, $1, $3, @$); }
+	| expr '|' expr		{ $$ = binary(p, E_BINARY, OP_OR, $1, $3, @$); }
+	| expr '^' expr		{ $$ = binary(p, E_BINARY, OP_XOR, $1, $3, @$); }
+	| expr '&' expr		{ $$ = binary(p, E_BINARY, OP_AND, $1, $3, @$); }
+	| expr IN IDENT
 		{
 			$$ = ast_expr(A, E_IN, @$); $$->name = $3->text;
 			$$->args = arena_alloc(A, sizeof(struct expr *));
@@ -798,83 +784,40 @@ inexp:
 		}
 	| '[' index_list ']' IN IDENT
 		{ $$ = ast_expr(A, E_IN, @$); $$->name = $5->text; args_into(p, $$, &$2); }
-	;
-
-cmp:
-	  shift
-	| cmp cmp_op shift
-		{
-			enum op op;
-
-			switch ($2->kind) {
-			case EQ: op = OP_EQ; break;
-			case NE: op = OP_NE; break;
-			case LE: op = OP_LE; break;
-			case GE: op = OP_GE; break;
-			case '<': op = OP_LT; break;
-			default: op = OP_GT; break;
-			}
-			$$ = binary(p, E_COMPARE, op, $1, $3, @$);
-		}
-	| cmp MATCH shift
+	| expr EQ expr		{ $$ = binary(p, E_COMPARE, OP_EQ, $1, $3, @$); }
+	| expr NE expr		{ $$ = binary(p, E_COMPARE, OP_NE, $1, $3, @$); }
+	| expr '<' expr		{ $$ = binary(p, E_COMPARE, OP_LT, $1, $3, @$); }
+	| expr LE expr		{ $$ = binary(p, E_COMPARE, OP_LE, $1, $3, @$); }
+	| expr '>' expr		{ $$ = binary(p, E_COMPARE, OP_GT, $1, $3, @$); }
+	| expr GE expr		{ $$ = binary(p, E_COMPARE, OP_GE, $1, $3, @$); }
+	| expr MATCH expr
 		{
 			if ($3->kind != E_STR)
 				diag_error(S, $3->loc, DIAG_PARSE_REGEX_LITERAL, "=~");
 			$$ = binary(p, E_REGEX, OP_MATCH, $1, $3, @$);
 		}
-	| cmp NMATCH shift
+	| expr NMATCH expr
 		{
 			if ($3->kind != E_STR)
 				diag_error(S, $3->loc, DIAG_PARSE_REGEX_LITERAL, "!~");
 			$$ = binary(p, E_REGEX, OP_NMATCH, $1, $3, @$);
 		}
-	;
-
-cmp_op: EQ | NE | LE | GE | '<' | '>' ;
-
-shift:
-	  concat
-	| shift SHL concat	{ $$ = binary(p, E_BINARY, OP_SHL, $1, $3, @$); }
-	| shift SHR concat	{ $$ = binary(p, E_BINARY, OP_SHR, $1, $3, @$); }
-	| shift SHRU concat	{ $$ = binary(p, E_BINARY, OP_SHRU, $1, $3, @$); }
-	;
-
-concat:
-	  additive
-	| concat '.' additive	{ $$ = binary(p, E_CONCAT, OP_CONCAT, $1, $3, @$); }
-	;
-
-additive:
-	  mult
-	| additive '+' mult	{ $$ = binary(p, E_BINARY, OP_ADD, $1, $3, @$); }
-	| additive '-' mult	{ $$ = binary(p, E_BINARY, OP_SUB, $1, $3, @$); }
-	;
-
-mult:
-	  unary
-	| mult '*' unary	{ $$ = binary(p, E_BINARY, OP_MUL, $1, $3, @$); }
-	| mult '/' unary	{ $$ = binary(p, E_BINARY, OP_DIV, $1, $3, @$); }
-	| mult '%' unary	{ $$ = binary(p, E_BINARY, OP_MOD, $1, $3, @$); }
-	;
-
-unary:
-	  crement
-	| '-' unary		{ $$ = unary(p, E_UNARY, OP_NEG, $2, @$); }
-	| '+' unary		{ $$ = unary(p, E_UNARY, OP_PLUS, $2, @$); }
-	| '!' unary		{ $$ = unary(p, E_UNARY, OP_NOT, $2, @$); }
-	| '~' unary		{ $$ = unary(p, E_UNARY, OP_BITNOT, $2, @$); }
-	| '&' unary
-		{ $$ = unary(p, E_ADDR, OP_AND, $2, @$); }
-	;
-
-crement:
-	  postfix
-	| INC crement		{ need_lvalue(p, $2); $$ = unary(p, E_PREINC, OP_INC, $2, @$); }
-	| DEC crement		{ need_lvalue(p, $2); $$ = unary(p, E_PREINC, OP_DEC, $2, @$); }
-	;
-
-postfix:
-	  chained
+	| expr SHL expr		{ $$ = binary(p, E_BINARY, OP_SHL, $1, $3, @$); }
+	| expr SHR expr		{ $$ = binary(p, E_BINARY, OP_SHR, $1, $3, @$); }
+	| expr SHRU expr	{ $$ = binary(p, E_BINARY, OP_SHRU, $1, $3, @$); }
+	| expr '.' expr		{ $$ = binary(p, E_CONCAT, OP_CONCAT, $1, $3, @$); }
+	| expr '+' expr		{ $$ = binary(p, E_BINARY, OP_ADD, $1, $3, @$); }
+	| expr '-' expr		{ $$ = binary(p, E_BINARY, OP_SUB, $1, $3, @$); }
+	| expr '*' expr		{ $$ = binary(p, E_BINARY, OP_MUL, $1, $3, @$); }
+	| expr '/' expr		{ $$ = binary(p, E_BINARY, OP_DIV, $1, $3, @$); }
+	| expr '%' expr		{ $$ = binary(p, E_BINARY, OP_MOD, $1, $3, @$); }
+	| '-' expr %prec UNARY	{ $$ = unary(p, E_UNARY, OP_NEG, $2, @$); }
+	| '+' expr %prec UNARY	{ $$ = unary(p, E_UNARY, OP_PLUS, $2, @$); }
+	| '!' expr %prec UNARY	{ $$ = unary(p, E_UNARY, OP_NOT, $2, @$); }
+	| '~' expr %prec UNARY	{ $$ = unary(p, E_UNARY, OP_BITNOT, $2, @$); }
+	| '&' expr %prec UNARY	{ $$ = unary(p, E_ADDR, OP_AND, $2, @$); }
+	| INC expr %prec UNARY	{ need_lvalue(p, $2); $$ = unary(p, E_PREINC, OP_INC, $2, @$); }
+	| DEC expr %prec UNARY	{ need_lvalue(p, $2); $$ = unary(p, E_PREINC, OP_DEC, $2, @$); }
 	| chained INC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_INC, $1, @$); }
 	| chained DEC		{ need_lvalue(p, $1); $$ = unary(p, E_POSTINC, OP_DEC, $1, @$); }
 	;
@@ -1065,15 +1008,37 @@ static const char *sym_name(yysymbol_kind_t k)
 	return n;
 }
 
+/* operators that may continue an expression: never the fix worth naming */
+static bool is_operator(yysymbol_kind_t k)
+{
+	static const char *const ops[] = {
+		"'+'", "'-'", "'*'", "'/'", "'%'", "'='", "'<'", "'>'", "'&'", "'|'",
+		"'^'", "'.'", "'?'", "'['", "'$'", "'in'", "'=='", "'!='", "'<='",
+		"'>='", "'&&'", "'||'", "'<<'", "'>>'", "'>>>'", "'=~'", "'!~'",
+		"'++'", "'--'", "'->'", "'+='", "'-='", "'*='", "'/='", "'%='",
+		"'<<='", "'>>='", "'&='", "'^='", "'|='", "'.='", "'<<<'",
+	};
+	const char *n = sym_name(k);
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(n, ops[i]))
+			return true;
+	return false;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 {
-	yysymbol_kind_t exp[7];
-	int n = yypcontext_expected_tokens(ctx, exp, 7);
+	yysymbol_kind_t all[YYNTOKENS], exp[6];
+	int nall = yypcontext_expected_tokens(ctx, all, YYNTOKENS), n = 0;
 	yysymbol_kind_t got = yypcontext_token(ctx);
 	const YYLTYPE *loc = yypcontext_location(ctx);
 	char what[128], list[384];
 	const struct token *t = p->pos > 0 ? &p->toks->v[p->pos - 1] : NULL;
 
+	/* a short list as it is; a long one without the operators */
+	for (int i = 0; i < nall && n < 6; i++)
+		if ((nall <= 5 || !is_operator(all[i])) && all[i] != YYSYMBOL_YYerror)
+			exp[n++] = all[i];
 	if (got == YYSYMBOL_YYEOF || !t)
 		snprintf(what, sizeof(what), "end of input");
 	else if (got == YYSYMBOL_IDENT || got == YYSYMBOL_TARGET)

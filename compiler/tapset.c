@@ -18,7 +18,7 @@
 #include "token.h"
 #include "util.h"
 
-#define INDEX_MAGIC "sonde-tapset-index 2"
+#define INDEX_MAGIC "sonde-tapset-index 3"
 
 static bool is_dir(const char *p)
 {
@@ -79,7 +79,9 @@ static void scan_file(struct session *s, const char *path, struct scan *sc)
 	for (int i = 0; i < t.n; i++) {
 		int k = t.v[i].kind;
 
-		if (k == FUNCTION && i + 1 < t.n && t.v[i + 1].kind == IDENT) {
+		if (k == AT_DEFINE && i + 1 < t.n && t.v[i + 1].kind == IDENT) {
+			add_sym(sc, LIB_MACRO, t.v[i + 1].text);
+		} else if (k == FUNCTION && i + 1 < t.n && t.v[i + 1].kind == IDENT) {
 			add_sym(sc, LIB_FUNCTION, t.v[i + 1].text);
 		} else if ((k == GLOBAL || (k == PRIVATE && i + 1 < t.n &&
 					    t.v[i + 1].kind == IDENT))) {
@@ -270,6 +272,7 @@ static void build_index(struct session *s, struct tapset_lib *lib)
 	struct vec cached = {0};
 	unsigned long long h = 14695981039346656037ULL;
 	bool dirty = false;
+	int next_cached = 0;
 
 	for (int i = 0; i < lib->roots.n; i++) {
 		const char *r = lib->roots.v[i];
@@ -312,11 +315,13 @@ static void build_index(struct session *s, struct tapset_lib *lib)
 			lf->mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 			lf->size = (long long)st.st_size;
 			vec_push(&s->arena, &lib->files, lf);
+			/* the cache lists files in this same order: look from where we are */
 			for (int c = 0; c < cached.n; c++) {
-				struct cached *cf = cached.v[c];
+				struct cached *cf = cached.v[(next_cached + c) % cached.n];
 
 				if (!strcmp(cf->path, lf->path)) {
 					hit = cf;
+					next_cached = (next_cached + c + 1) % cached.n;
 					break;
 				}
 			}
@@ -330,8 +335,7 @@ static void build_index(struct session *s, struct tapset_lib *lib)
 			} else {
 				struct scan sc = { &s->arena, &lib->syms, idx };
 
-				if (!lf->macros)
-					scan_file(s, lf->path, &sc);
+				scan_file(s, lf->path, &sc);
 				dirty = true;
 			}
 		}
@@ -425,19 +429,30 @@ struct file_ast *tapset_load(struct session *s, int file)
 	return lf->ast;
 }
 
+/* A library macro: only the .stpm files the index says define it are read. */
 struct macro *tapset_macro(struct session *s, const char *name)
 {
 	struct tapset_lib *lib = tapset_get(s);
+	int files[16], n;
 
-	if (!lib->macros_loaded) {
-		lib->macros_loaded = true;
-		for (int i = 0; i < lib->files.n; i++) {
-			struct lib_file *lf = lib->files.v[i];
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < lib->macros.n; i++) {
+			struct macro *m = lib->macros.v[i];
+
+			if (!strcmp(m->name, name))
+				return m;
+		}
+		if (pass)
+			break;
+		n = tapset_find(s, LIB_MACRO, name, files, 16);
+		for (int i = 0; i < n; i++) {
+			struct lib_file *lf = lib->files.v[files[i]];
 			struct tokens t = {0};
 			int id;
 
-			if (!lf->macros)
+			if (!lf->macros || lf->loaded)
 				continue;
+			lf->loaded = true;
 			id = load_source(s, lf->path, lf->path, true);
 			if (id < 0)
 				continue;
@@ -445,12 +460,6 @@ struct macro *tapset_macro(struct session *s, const char *name)
 			pp_collect_macros(s, &t, &lib->macros);
 			tokens_free(&t);
 		}
-	}
-	for (int i = 0; i < lib->macros.n; i++) {
-		struct macro *m = lib->macros.v[i];
-
-		if (!strcmp(m->name, name))
-			return m;
 	}
 	return NULL;
 }

@@ -17,7 +17,7 @@
 #include "ast.h"
 #include "session.h"
 
-enum lib_kind { LIB_FUNCTION = 'f', LIB_ALIAS = 'a', LIB_GLOBAL = 'g' };
+enum lib_kind { LIB_FUNCTION = 'f', LIB_ALIAS = 'a', LIB_GLOBAL = 'g', LIB_MACRO = 'm' };
 
 struct lib_file {
 	const char *path;
@@ -39,7 +39,6 @@ struct tapset_lib {
 	struct vec dirs;	/* const char *, the directories searched */
 	struct vec files;	/* struct lib_file * */
 	struct vec syms;	/* struct lib_sym * */
-	bool macros_loaded;
 	struct vec macros;	/* struct macro * */
 	int nloaded;
 	double index_ms;

@@ -138,12 +138,12 @@ struct target *target_get(struct session *s)
 	return t;
 }
 
+/* The configuration is kept as text; the few lookups a script makes scan it. */
 static void load_config(struct session *s, struct target *t)
 {
 	char path[4096];
-	char *text = NULL, *line, *save = NULL;
-	size_t len;
-	int cap = 0;
+	char *text = NULL;
+	size_t len = 0;
 
 	t->config_loaded = true;
 	if (t->build_dir) {
@@ -156,42 +156,37 @@ static void load_config(struct session *s, struct target *t)
 	}
 	if (!text)
 		return;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '=');
-		char *val;
-		size_t vl;
-
-		if (line[0] != 'C' || !eq)
-			continue;
-		*eq = '\0';
-		val = eq + 1;
-		vl = strlen(val);
-		if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
-			val[vl - 1] = '\0';
-			val++;
-		}
-		if (t->nconfig == cap) {
-			int ncap = cap ? cap * 2 : 1024;
-
-			t->config = arena_grow(&s->arena, t->config, sizeof(*t->config) * cap,
-					       sizeof(*t->config) * ncap);
-			cap = ncap;
-		}
-		t->config[t->nconfig].name = arena_strdup(&s->arena, line);
-		t->config[t->nconfig].value = arena_strdup(&s->arena, val);
-		t->nconfig++;
-	}
+	/* a leading newline lets every entry be found as "\nNAME=" */
+	t->config_text = arena_alloc(&s->arena, len + 2);
+	t->config_text[0] = '\n';
+	memcpy(t->config_text + 1, text, len);
+	t->config_text[len + 1] = '\0';
+	t->config_len = len + 1;
 	free(text);
 }
 
 const char *target_config(struct session *s, const char *name)
 {
 	struct target *t = target_get(s);
+	char key[256];
+	const char *hit, *val, *end;
+	int n;
 
 	if (!t->config_loaded)
 		load_config(s, t);
-	for (int i = 0; i < t->nconfig; i++)
-		if (!strcmp(t->config[i].name, name))
-			return t->config[i].value;
-	return "";
+	n = snprintf(key, sizeof(key), "\n%s=", name);
+	if (!t->config_text || n <= 0 || (size_t)n >= sizeof(key))
+		return "";
+	hit = memmem(t->config_text, t->config_len, key, (size_t)n);
+	if (!hit)
+		return "";
+	val = hit + n;
+	end = strchr(val, '\n');
+	if (!end)
+		end = val + strlen(val);
+	if (end - val >= 2 && val[0] == '"' && end[-1] == '"') {
+		val++;
+		end--;
+	}
+	return arena_strndup(&s->arena, val, (size_t)(end - val));
 }

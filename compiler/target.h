@@ -17,8 +17,8 @@ struct target {
 	const char *build_dir;	/* kbuild tree, NULL when none is installed */
 	const char *how;	/* how it was chosen, for -v */
 	bool config_loaded;
-	struct define *config;	/* CONFIG_* = value */
-	int nconfig;
+	char *config_text;	/* the .config, after a newline */
+	size_t config_len;
 };
 
 /* Resolve the target from -r once; never fails (falls back to uname). */

@@ -31,15 +31,15 @@ if [ ! -d "$C" ]; then
 	mkdir -p "$cache/corpus" && (cd "$cache/corpus" && apt-get download systemtap-common >/dev/null 2>&1 &&
 		dpkg-deb -x systemtap-common_*.deb .)
 fi
-# one sonde process per directory (each directory has its own macros)
-corpus_p1() {
-	for d in $(find "$C" -type d); do
-		ls "$d"/*.stp >/dev/null 2>&1 || continue
-		"$SONDE" --syntax-check -I "$d" -I "$C" "$d"/*.stp || return 1
-	done
-}
+# one sonde process over the whole corpus; every directory is on the
+# library path so each file finds the macros it uses
+corpus_args="-I $C"
+for d in $(find "$C" -mindepth 1 -type d); do corpus_args="$corpus_args -I $d"; done
+corpus_args="$corpus_args $(find "$C" -name '*.stp' | sort | tr '\n' ' ')"
 nfiles=$(find "$C" -name '*.stp' | wc -l)
-"$SONDE" --syntax-check -I "$C" >/dev/null 2>&1	# warm the library index cache
+# shellcheck disable=SC2086
+"$SONDE" --syntax-check $corpus_args >/dev/null 2>&1 ||
+	echo "warning: sonde rejects part of the corpus (make check says which)"
 
 cat >"$tmp/ten.stp" <<'EOS'
 probe begin {
@@ -55,8 +55,10 @@ EOS
 echo "sonde bench ($(nproc) cores, $RUNS runs each, medians)"
 echo
 printf '%-44s %10s %10s\n' "what" "ms" "peak KiB"
-printf '%-44s %10s %10s\n' "sonde pass 1, $nfiles corpus files (batched)" \
-	"$(median_ms corpus_p1)" "$(peak_kb "$SONDE" --syntax-check -I "$C" "$C"/*.stp)"
+# shellcheck disable=SC2086
+printf '%-44s %10s %10s\n' "sonde pass 1, $nfiles corpus files" \
+	"$(median_ms "$SONDE" --syntax-check $corpus_args)" \
+	"$(peak_kb "$SONDE" --syntax-check $corpus_args)"
 printf '%-44s %10s %10s\n' "sonde -p2, script calling 10 library funcs" \
 	"$(median_ms "$SONDE" -p2 "$tmp/ten.stp")" "$(peak_kb "$SONDE" -p2 "$tmp/ten.stp")"
 if command -v stap >/dev/null 2>&1; then
