@@ -707,6 +707,21 @@ static void walk_probe(struct session *s, struct dprobe *dp)
 
 /* {=== the pass ===} */
 
+/* locals from index `from` on (after the parameters) */
+static void warn_locals(struct session *s, struct vec *locals, int from)
+{
+	for (int k = from; k < locals->n; k++) {
+		struct symbol *y = locals->v[k];
+
+		if (y->written && !y->read && !s->unoptimized) {
+			diag_warning(s, y->decl, DIAG_WARN_UNUSED_LOCAL, y->name);
+			y->dropped = true;
+		} else if (y->read && !y->written) {
+			diag_warning(s, y->decl, DIAG_WARN_NEVER_ASSIGNED_LOCAL, y->name);
+		}
+	}
+}
+
 static void warn_unused(struct session *s)
 {
 	struct program *prog = s->program;
@@ -725,35 +740,13 @@ static void warn_unused(struct session *s)
 			diag_warning(s, y->decl, DIAG_WARN_NEVER_ASSIGNED_GLOBAL, y->name);
 		}
 	}
-	for (int i = 0; i < prog->probes.n; i++) {
-		struct dprobe *dp = prog->probes.v[i];
-
-		for (int k = 0; k < dp->locals.n; k++) {
-			struct symbol *y = dp->locals.v[k];
-
-			if (y->written && !y->read && !s->unoptimized) {
-				diag_warning(s, y->decl, DIAG_WARN_UNUSED_LOCAL, y->name);
-				y->dropped = true;
-			} else if (y->read && !y->written) {
-				diag_warning(s, y->decl, DIAG_WARN_NEVER_ASSIGNED_LOCAL, y->name);
-			}
-		}
-	}
+	for (int i = 0; i < prog->probes.n; i++)
+		warn_locals(s, &((struct dprobe *)prog->probes.v[i])->locals, 0);
 	for (int i = 0; i < prog->used.n; i++) {
 		struct function *fn = prog->used.v[i];
 
-		if (s->sources[fn->file]->tapset)
-			continue;
-		for (int k = fn->nparams; k < fn->locals.n; k++) {
-			struct symbol *y = fn->locals.v[k];
-
-			if (y->written && !y->read && !s->unoptimized) {
-				diag_warning(s, y->decl, DIAG_WARN_UNUSED_LOCAL, y->name);
-				y->dropped = true;
-			} else if (y->read && !y->written) {
-				diag_warning(s, y->decl, DIAG_WARN_NEVER_ASSIGNED_LOCAL, y->name);
-			}
-		}
+		if (!s->sources[fn->file]->tapset)
+			warn_locals(s, &fn->locals, fn->nparams);
 	}
 	for (int i = 0; i < prog->functions.n; i++) {
 		struct function *fn = prog->functions.v[i];

@@ -159,6 +159,23 @@ struct fmt_arg {
 	char spec[16];
 };
 
+/* digits, or '*' taking a long argument: a width or a precision */
+static uint32_t width(const char *s, uint32_t len, uint32_t i, const char *what,
+		      struct fmt_arg *out, int *n, int max)
+{
+	if (i < len && s[i] == '*') {
+		if (*n < max) {
+			out[*n].type = TY_LONG;
+			snprintf(out[*n].spec, sizeof(out[*n].spec), "%s", what);
+		}
+		(*n)++;
+		return i + 1;
+	}
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i;
+}
+
 /* Parse a printf format; returns the number of arguments it takes or -1. */
 static int parse_format(struct tc *t, struct expr *fmt, struct fmt_arg *out, int max)
 {
@@ -178,27 +195,9 @@ static int parse_format(struct tc *t, struct expr *fmt, struct fmt_arg *out, int
 			continue;
 		while (i < len && strchr("-+ 0#", s[i]))
 			i++;
-		if (i < len && s[i] == '*') {
-			if (n < max)
-				out[n] = (struct fmt_arg){ TY_LONG, "*" };
-			n++;
-			i++;
-		} else {
-			while (i < len && s[i] >= '0' && s[i] <= '9')
-				i++;
-		}
-		if (i < len && s[i] == '.') {
-			i++;
-			if (i < len && s[i] == '*') {
-				if (n < max)
-					out[n] = (struct fmt_arg){ TY_LONG, ".*" };
-				n++;
-				i++;
-			} else {
-				while (i < len && s[i] >= '0' && s[i] <= '9')
-					i++;
-			}
-		}
+		i = width(s, len, i, "*", out, &n, max);
+		if (i < len && s[i] == '.')
+			i = width(s, len, i + 1, ".*", out, &n, max);
 		if (i < len && s[i] == 'l')	/* accepted and ignored, once */
 			i++;
 		if (i >= len)
