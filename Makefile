@@ -13,14 +13,15 @@ CWARNS = -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
 	 -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CWARNS) $(CFLAGS) -Icompiler -Ibuild/gen \
-	     -DSONDE_VERSION='"$(VERSION)"' -DSONDE_TAPSET_DIR='"$(DATADIR)/tapset"'
+	     -DSONDE_VERSION='"$(VERSION)"' -DSONDE_TAPSET_DIR='"$(DATADIR)/tapset"' \
+	     -DSONDE_RUNTIME_DIR='"$(DATADIR)/runtime"'
 LDLIBS =
 
 BUILD ?= build
 GEN = $(BUILD)/gen
 
 SRCS = arena.c util.c session.c diag.c target.c preproc.c ast.c pretty.c \
-       tapset.c elaborate.c types.c probes.c main.c
+       tapset.c elaborate.c types.c probes.c translate.c build.c main.c
 GEN_SRCS = $(GEN)/parser.c $(GEN)/lexer.c
 OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o
 

@@ -386,8 +386,40 @@ int main(int argc, char **argv)
 		sb_release(&sb);
 		goto out;
 	}
-	fprintf(stderr, "sonde: error: pass %d is not implemented yet; use -p1 or -p2\n",
-		s->last_pass > 3 ? 3 : s->last_pass);
+	t0 = now_ms();
+	{
+		struct strbuf csrc = STRBUF_INIT;
+		const char *ko;
+
+		if (translate(s, &csrc) < 0) {
+			diag_pass_failed(s, 3, "translate");
+			sb_release(&csrc);
+			rc = 1;
+			goto out;
+		}
+		if (s->verbose)
+			fprintf(stderr, "Pass 3: translated to %zu bytes of C in %.1f ms\n",
+				csrc.len, now_ms() - t0);
+		if (s->last_pass == 3) {
+			fputs(csrc.buf, stdout);
+			sb_release(&csrc);
+			goto out;
+		}
+		t0 = now_ms();
+		ko = build_module(s, csrc.buf);
+		sb_release(&csrc);
+		if (!ko) {
+			rc = s->nerrors ? 1 : 2;
+			goto out;
+		}
+		if (s->verbose)
+			fprintf(stderr, "Pass 4: built %s in %.1f ms\n", ko, now_ms() - t0);
+		if (s->last_pass == 4) {
+			printf("%s\n", ko);
+			goto out;
+		}
+	}
+	fprintf(stderr, "sonde: error: pass 5 (run) is not implemented yet; use -p1 to -p4\n");
 	rc = 2;
 out:
 	session_free(s);

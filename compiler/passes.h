@@ -19,6 +19,12 @@ int load_source(struct session *s, const char *path, const char *name, bool taps
 int elaborate(struct session *s, struct file_ast *user);
 /* -p2 output */
 void elaborate_print(struct session *s, struct strbuf *sb);
+/* pass 3 (translate.c): the program as C for a kernel module */
+int translate(struct session *s, struct strbuf *out);
+
+/* pass 4 (build.c): kbuild the module; returns the .ko path or NULL */
+const char *build_module(struct session *s, const char *csrc);
+
 /* -l / -L: list probe points matching a pattern; returns the match count */
 int elaborate_list(struct session *s, const char *pattern, bool vars, struct strbuf *sb);
 

@@ -180,6 +180,28 @@ else
 	not_ok "corpus: fetch systemtap-common" "$tmp/out"
 fi
 
+# {=== buildok: modules build for each supported kernel (two at a time) ===}
+# the kernels' trees: 6.1 from its headers package, 6.12 unpacked by vm/setup.sh
+kernels=$(bash "$top/vm/setup.sh" 2>"$tmp/setup.err") ||
+	{ not_ok "vm/setup.sh (kernel trees for buildok)" "$tmp/setup.err"; kernels=""; }
+for k in $kernels; do
+	tree=$(bash "$top/vm/kbuild-dir.sh" "$k" 2>/dev/null) || tree=""
+	[ -n "$tree" ] || { echo "no tree for $k" >"$tmp/out"; not_ok "buildok kernel $k" "$tmp/out"; continue; }
+	for f in buildok/*.stp; do printf '%s %s %s\n' "$k" "$tree" "$f"; done
+done >"$tmp/builds"
+# shellcheck disable=SC2016
+xargs -P 2 -L 1 sh -c 'out=$(mktemp); if "$0" -r "$2" -p4 "$3" >"$out.ko" 2>"$out.err"; then
+	echo "ok $3 ($1)"; rm -rf "$(dirname "$(cat "$out.ko")")"; else echo "FAIL $3 ($1)";
+	sed "s/^/#   /" "$out.err" | tail -20; fi; rm -f "$out" "$out.ko" "$out.err"' \
+	"$SONDE" <"$tmp/builds" >"$tmp/buildok" 2>&1
+while IFS= read -r l; do
+	case $l in
+	ok\ *) ok "buildok ${l#ok }" ;;
+	FAIL\ *) n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - buildok ${l#FAIL }" ;;
+	*) echo "$l" ;;
+	esac
+done <"$tmp/buildok"
+
 # {=== the script tiers again under ASan/UBSan ===}
 if [ -x "$ASAN_SONDE" ]; then
 	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

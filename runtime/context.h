@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * context.h - the per-CPU probe context: reentrancy guard, action budget,
+ * the pending run-time error, a stack for handler and function locals and
+ * the output gathered during one handler.
+ */
+#ifndef _SD_CONTEXT_H_
+#define _SD_CONTEXT_H_
+
+struct sd_context {
+	atomic_t busy;			/* a handler runs on this CPU */
+	long actions;			/* statements left in this hit */
+	int nesting;			/* script function depth */
+	const char *probe_point;	/* for error messages */
+	const char *where;		/* script location of the statement running */
+	const char *error;		/* pending run-time error, NULL if none */
+	bool aborting;			/* abort(): the error is not catchable */
+	char error_buf[MAXSTRINGLEN];
+	size_t sp;			/* bytes of frames in use */
+	char frames[SD_FRAME_BYTES];
+	size_t out_len;			/* bytes gathered in out */
+	char out[STP_BUFFER_SIZE];
+};
+
+/* one context per possible CPU; too big for the per-CPU allocator */
+static struct sd_context **_sd_contexts;
+static atomic_long_t _sd_skipped = ATOMIC_LONG_INIT(0);
+static atomic_long_t _sd_errors = ATOMIC_LONG_INIT(0);
+
+/**
+ * _sd_frame - room for a handler's or function's locals on this CPU
+ * @c: the context
+ * @size: bytes
+ *
+ * Returns NULL (with an error pending) when the room is used up.
+ */
+static void *_sd_frame(struct sd_context *c, size_t size)
+{
+	void *f;
+
+	size = ALIGN(size, 8);
+	if (c->sp + size > sizeof(c->frames)) {
+		c->error = "MAXNESTING exceeded";
+		return NULL;
+	}
+	f = c->frames + c->sp;
+	memset(f, 0, size);
+	c->sp += size;
+	return f;
+}
+
+static void _sd_frame_pop(struct sd_context *c, size_t size)
+{
+	c->sp -= ALIGN(size, 8);
+}
+
+/* Raise a run-time error unless one is pending; catchable by try/catch. */
+static void _sd_error_str(struct sd_context *c, const char *msg)
+{
+	if (c->error)
+		return;
+	strscpy(c->error_buf, msg, sizeof(c->error_buf));
+	c->error = c->error_buf;
+}
+
+static __printf(2, 3) void _sd_error_fmt(struct sd_context *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->error)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->error_buf, sizeof(c->error_buf), fmt, ap);
+	va_end(ap);
+	c->error = c->error_buf;
+}
+
+/* One statement of the budget; false once MAXACTION is exceeded. */
+static inline bool _sd_action(struct sd_context *c)
+{
+	if (likely(--c->actions >= 0))
+		return true;
+	_sd_error_str(c, "MAXACTION exceeded");
+	return false;
+}
+
+static inline int64_t _sd_div(struct sd_context *c, int64_t a, int64_t b)
+{
+	if (unlikely(b == 0)) {
+		_sd_error_str(c, "division by 0");
+		return 0;
+	}
+	if (b == -1)
+		return (int64_t)(0 - (uint64_t)a);	/* no trap on INT64_MIN / -1 */
+	return div64_s64(a, b);
+}
+
+static inline int64_t _sd_mod(struct sd_context *c, int64_t a, int64_t b)
+{
+	if (unlikely(b == 0)) {
+		_sd_error_str(c, "division by 0");
+		return 0;
+	}
+	if (b == 1 || b == -1)
+		return 0;
+	return a - div64_s64(a, b) * b;
+}
+
+static void _sd_contexts_free(void)
+{
+	unsigned int cpu;
+
+	if (!_sd_contexts)
+		return;
+	for_each_possible_cpu(cpu)
+		kfree(_sd_contexts[cpu]);
+	kfree(_sd_contexts);
+	_sd_contexts = NULL;
+}
+
+static int _sd_contexts_alloc(void)
+{
+	unsigned int cpu;
+
+	_sd_contexts = kcalloc(nr_cpu_ids, sizeof(*_sd_contexts), GFP_KERNEL);
+	if (!_sd_contexts)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		_sd_contexts[cpu] = kzalloc_node(sizeof(struct sd_context), GFP_KERNEL,
+						 cpu_to_node(cpu));
+		if (!_sd_contexts[cpu]) {
+			_sd_contexts_free();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+#endif /* _SD_CONTEXT_H_ */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * runtime.h - the single entry of the kernel-side runtime: every generated
+ * module includes it first. Everything here is static; names start with
+ * _sd_ (functions) or SD_ (macros and limits).
+ */
+#ifndef _SD_RUNTIME_H_
+#define _SD_RUNTIME_H_
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hrtimer.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#include "limits.h"
+#include "context.h"
+#include "transport.h"
+#include "print.h"
+#include "session.h"
+#include "timer.h"
+
+#endif /* _SD_RUNTIME_H_ */
