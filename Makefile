@@ -29,7 +29,11 @@ HDRS = $(wildcard compiler/*.h) compiler/diag_msgs.def $(GEN)/parser.h
 
 .PHONY: all clean install demo check deps bench fuzz asan docs-errors
 
-all: $(BUILD)/sonde
+all: $(BUILD)/sonde $(BUILD)/sonde-run
+
+$(BUILD)/sonde-run: runtime/loader/sonde-run.c runtime/transport_msgs.h
+	@mkdir -p $(BUILD)
+	$(MAKE) --no-print-directory -C runtime/loader OUT=$(CURDIR)/$(BUILD)
 
 $(BUILD)/sonde: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
@@ -61,7 +65,10 @@ clean:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/tapset $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/sonde $(DESTDIR)$(BINDIR)/sonde
+	install -m 755 $(BUILD)/sonde-run $(DESTDIR)$(BINDIR)/sonde-run
 	cp -R tapset/. $(DESTDIR)$(DATADIR)/tapset/
+	install -d $(DESTDIR)$(DATADIR)/runtime
+	install -m 644 runtime/*.h $(DESTDIR)$(DATADIR)/runtime/
 	install -m 644 docs/sonde.1 $(DESTDIR)$(MANDIR)/man1/sonde.1
 
 # Debian packages the build and the tests need; installed only when missing.

@@ -67,9 +67,9 @@ static void _sd_run(const struct sd_probe *p, bool always)
 	c->sp = 0;
 	c->nesting = 0;
 	p->fn(c);
+	_sd_flush(c);	/* what the handler printed comes before its error */
 	if (c->error && !c->aborting)
 		_sd_report_error(c);
-	_sd_flush(c);
 	atomic_dec(&c->busy);
 	preempt_enable();
 }

@@ -202,6 +202,70 @@ while IFS= read -r l; do
 	esac
 done <"$tmp/buildok"
 
+# {=== run: each run/ script in the VM on each kernel, one boot per kernel ===}
+# NAME.out is the expected output (stdout and stderr as they interleave),
+# NAME.rc the expected exit status of sonde-run when it is not 0.
+if [ -n "$kernels" ] && mkdir -p "$tmp/loader" && make -s -C "$top/runtime/loader" STATIC=1 OUT="$tmp/loader" \
+	>"$tmp/loader.log" 2>&1; then
+	: >"$tmp/runbuilds"
+	for k in $kernels; do
+		tree=$(bash "$top/vm/kbuild-dir.sh" "$k" 2>/dev/null) || continue
+		mkdir -p "$tmp/pl-$k/bin" "$tmp/pl-$k/ko"
+		cp "$tmp/loader/sonde-run" "$tmp/pl-$k/bin/"
+		for f in run/*.stp; do
+			printf '%s %s %s\n' "$tree" "$f" "$tmp/pl-$k/ko" >>"$tmp/runbuilds"
+		done
+		cat >"$tmp/pl-$k/run.sh" <<'EOS'
+. /sonde/lib.sh
+export SONDE_TEST_TIMEOUT=60
+for ko in /payload/ko/*.ko; do
+	sonde_test "$(basename "$ko" .ko)" /payload/bin/sonde-run "$ko"
+done
+exit 0
+EOS
+	done
+	# shellcheck disable=SC2016
+	xargs -P 2 -L 1 sh -c 'n=$(basename "$2" .stp); ko=$("$0" -r "$1" -p4 -m "$n" "$2" 2>&1) &&
+		cp "$ko" "$3/$n.ko" && rm -rf "$(dirname "$ko")" ||
+		{ echo "# build of $2 for $1 failed:"; echo "$ko" | tail -5 | sed "s/^/#   /"; }' \
+		"$SONDE" <"$tmp/runbuilds"
+	for k in $kernels; do
+		[ -d "$tmp/pl-$k" ] || continue
+		bash "$top/vm/run.sh" "$k" "$tmp/pl-$k" 600 >"$tmp/vm-$k.log" 2>"$tmp/vm-$k.err"
+		vmrc=$?
+		bash "$top/vm/split.sh" "$tmp/vm-$k.log" "$tmp/out-$k" >/dev/null 2>&1
+		[ $vmrc = 0 ] && ok "run: guest $k booted and finished" ||
+			not_ok "run: guest $k (vm/run.sh exit $vmrc)" "$tmp/vm-$k.err"
+		for f in run/*.stp; do
+			t_name=$(basename "$f" .stp)
+			want_rc=0
+			[ -f "run/$t_name.rc" ] && want_rc=$(cat "run/$t_name.rc")
+			got_rc=$(cat "$tmp/out-$k/$t_name.rc" 2>/dev/null || echo none)
+			if [ ! -f "$tmp/pl-$k/ko/$t_name.ko" ]; then
+				echo "module did not build" >"$tmp/out"; not_ok "run $f ($k)" "$tmp/out"
+			elif ! diff -u "run/$t_name.out" "$tmp/out-$k/$t_name.out" >"$tmp/diff" 2>&1; then
+				not_ok "run $f ($k): output" "$tmp/diff"
+			elif [ "$got_rc" != "$want_rc" ]; then
+				echo "exit $got_rc, expected $want_rc" >"$tmp/out"
+				not_ok "run $f ($k): exit status" "$tmp/out"
+			else
+				ok "run $f ($k)"
+			fi
+		done
+	done
+else
+	echo "no kernels, or sonde-run did not build" >"$tmp/out"
+	cat "$tmp/loader.log" >>"$tmp/out" 2>/dev/null
+	not_ok "run tier prerequisites" "$tmp/out"
+fi
+
+# {=== the transport and loader on their own (runtime/test) ===}
+if bash "$top/runtime/test/selftest.sh" >"$tmp/transport.log" 2>&1; then
+	ok "runtime/test/selftest.sh: transport and sonde-run on every kernel"
+else
+	not_ok "runtime/test/selftest.sh" "$tmp/transport.log"
+fi
+
 # {=== the script tiers again under ASan/UBSan ===}
 if [ -x "$ASAN_SONDE" ]; then
 	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
