@@ -29,7 +29,13 @@ HDRS = $(wildcard compiler/*.h) compiler/diag_msgs.def $(GEN)/parser.h
 
 .PHONY: all clean install demo check deps bench fuzz asan docs-errors
 
-all: $(BUILD)/sonde $(BUILD)/sonde-run
+all: $(BUILD)/sonde $(BUILD)/sonde-run $(BUILD)/sonde-run.static
+
+# a static loader for the VM's busybox initramfs (sonde --vm)
+$(BUILD)/sonde-run.static: runtime/loader/sonde-run.c runtime/transport_msgs.h
+	@mkdir -p $(BUILD)/static
+	$(MAKE) --no-print-directory -C runtime/loader STATIC=1 OUT=$(CURDIR)/$(BUILD)/static
+	mv $(BUILD)/static/sonde-run $@
 
 $(BUILD)/sonde-run: runtime/loader/sonde-run.c runtime/transport_msgs.h
 	@mkdir -p $(BUILD)
@@ -66,6 +72,9 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/tapset $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/sonde $(DESTDIR)$(BINDIR)/sonde
 	install -m 755 $(BUILD)/sonde-run $(DESTDIR)$(BINDIR)/sonde-run
+	install -m 755 $(BUILD)/sonde-run.static $(DESTDIR)$(BINDIR)/sonde-run.static
+	install -d $(DESTDIR)$(PREFIX)/share/sonde/vm
+	cp vm/*.sh vm/README.md $(DESTDIR)$(PREFIX)/share/sonde/vm/
 	cp -R tapset/. $(DESTDIR)$(DATADIR)/tapset/
 	install -d $(DESTDIR)$(DATADIR)/runtime
 	install -m 644 runtime/*.h $(DESTDIR)$(DATADIR)/runtime/
@@ -75,10 +84,11 @@ install: all
 deps:
 	@sh testsuite/install-deps.sh
 
-# Until the back end lands, the demo elaborates an example (pass 2).
+# The demo runs an example for real; this host cannot load modules, so it
+# runs in a throwaway guest of Debian's 6.1 kernel (sonde --vm).
 demo: deps all
-	@echo '$$ sonde -p2 examples/wordfreq.stp'
-	@$(BUILD)/sonde -p2 examples/wordfreq.stp
+	@echo '$$ sonde --vm examples/ticker.stp 3'
+	@$(BUILD)/sonde --vm examples/ticker.stp 3
 
 # The full suite: unit tests, parse/sem tiers, corpus, docs, under ASan/UBSan too.
 check: deps all asan

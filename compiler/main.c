@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -125,6 +126,76 @@ static const char *find_tapset_dir(struct session *s)
 	return SONDE_TAPSET_DIR;
 }
 
+/* vm/ beside a build tree, or installed beside the library */
+static const char *share_dir(struct session *s, const char *what)
+{
+	size_t n = strlen(s->tapset_dir);
+
+	if (n > 7 && !strcmp(s->tapset_dir + n - 7, "/tapset"))
+		return arena_strfmt(&s->arena, "%.*s/%s", (int)(n - 7), s->tapset_dir, what);
+	return arena_strfmt(&s->arena, "%s/../%s", s->tapset_dir, what);
+}
+
+/* the kbuild tree of a guest kernel, fetching it when needed */
+static const char *vm_tree(struct session *s, const char *kver)
+{
+	const char *vm = share_dir(s, "vm");
+	const char *cmd = arena_strfmt(&s->arena,
+		"bash '%s/setup.sh' '%s' >/dev/null 2>&1 && bash '%s/kbuild-dir.sh' '%s' 2>/dev/null",
+		vm, kver, vm, kver);
+	char line[4096];
+	FILE *p = popen(cmd, "r");
+
+	if (!p || !fgets(line, sizeof(line), p)) {
+		if (p)
+			pclose(p);
+		fprintf(stderr, "sonde: error: no virtual machine kernel '%s'; "
+			"'bash %s/setup.sh %s' says why\n", kver, vm, kver);
+		return NULL;
+	}
+	pclose(p);
+	line[strcspn(line, "\n")] = '\0';
+	return arena_strdup(&s->arena, line);
+}
+
+/*
+ * Pass 5: sonde-run, here or in a throwaway guest (--vm). Returns the exit
+ * status: sonde-run's, or 2 when it cannot start.
+ */
+static int run_module(struct session *s, const char *ko, const char *vm_kver)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *dir, *cmd;
+	int status;
+
+	if (n <= 0)
+		return 2;
+	exe[n] = '\0';
+	dir = arena_strndup(&s->arena, exe, (size_t)(strrchr(exe, '/') - exe));
+	if (vm_kver) {
+		const char *loader = arena_strfmt(&s->arena, "%s/sonde-run.static", dir);
+
+		cmd = arena_strfmt(&s->arena, "bash '%s/sonde-vm.sh' '%s' '%s' '%s' '%s'",
+				   share_dir(s, "vm"), vm_kver, ko, loader, s->cmd ? s->cmd : "");
+	} else {
+		if (access("/proc/modules", F_OK) != 0) {
+			fprintf(stderr, "sonde: error: this kernel cannot load modules; run the "
+				"script in a virtual machine with --vm\n");
+			return 2;
+		}
+		cmd = arena_strfmt(&s->arena, "'%s/sonde-run'%s%s%s%s%s%s '%s'", dir,
+				   s->output ? " -o '" : "", s->output ? s->output : "",
+				   s->output ? "'" : "", s->cmd ? " -c '" : "",
+				   s->cmd ? s->cmd : "", s->cmd ? "'" : "", ko);
+	}
+	fflush(NULL);
+	status = system(cmd);
+	if (status == -1 || !WIFEXITED(status))
+		return 2;
+	return WEXITSTATUS(status);
+}
+
 static char *read_stdin(size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -205,6 +276,7 @@ int main(int argc, char **argv)
 	int c, file, rc = 0;
 	double t0;
 	bool syntax_check = false;
+	const char *vm_kver = NULL;
 
 	session_init(s);
 	while ((c = getopt_long(argc, argv, "+e:p:vI:r:D:m:o:c:x:gkuwWl:L:s:T:G:d:tqb",
@@ -295,6 +367,7 @@ int main(int argc, char **argv)
 			printf("sonde %s (SystemTap language %s compatible)\n", SONDE_VERSION, "4.8");
 			return 0;
 		case OPT_VM:
+			vm_kver = optarg ? optarg : "6.1";
 			break;
 		case OPT_SYNTAX_CHECK:
 			syntax_check = true;
@@ -306,6 +379,14 @@ int main(int argc, char **argv)
 	}
 
 	s->tapset_dir = find_tapset_dir(s);
+	if (vm_kver && s->last_pass >= 3 && !s->release) {
+		/* build for the guest's kernel: the VM runner knows its tree */
+		s->release = vm_tree(s, vm_kver);
+		if (!s->release) {
+			session_free(s);
+			return 2;
+		}
+	}
 	s->include_dirs = (const char **)incs.v;
 	s->ninclude_dirs = incs.n;
 	s->defines = (struct define **)defs.v;
@@ -418,9 +499,8 @@ int main(int argc, char **argv)
 			printf("%s\n", ko);
 			goto out;
 		}
+		rc = run_module(s, ko, vm_kver);
 	}
-	fprintf(stderr, "sonde: error: pass 5 (run) is not implemented yet; use -p1 to -p4\n");
-	rc = 2;
 out:
 	session_free(s);
 	return rc;

@@ -259,6 +259,20 @@ else
 	not_ok "run tier prerequisites" "$tmp/out"
 fi
 
+# {=== sonde --vm: the user's way to run a script in a guest ===}
+out=$("$SONDE" --vm=6.12 ../examples/ticker.stp 2 2>"$tmp/err")
+if [ $? = 0 ] && [ "$out" = "$(printf 'ticking 2 times\ntick 1\ntick 2\ndone')" ]; then
+	ok "e2e: sonde --vm runs examples/ticker.stp in a guest"
+else
+	{ echo "$out"; cat "$tmp/err"; } >"$tmp/out"; not_ok "e2e: sonde --vm examples/ticker.stp" "$tmp/out"
+fi
+out=$("$SONDE" --vm=6.1 -c 'echo from the command' -e 'probe end { println("end") }' 2>"$tmp/err")
+if [ "$out" = "$(printf 'from the command\nend')" ]; then
+	ok "e2e: sonde --vm -c runs the command and stops when it exits"
+else
+	{ echo "$out"; cat "$tmp/err"; } >"$tmp/out"; not_ok "e2e: sonde --vm -c" "$tmp/out"
+fi
+
 # {=== the transport and loader on their own (runtime/test) ===}
 if bash "$top/runtime/test/selftest.sh" >"$tmp/transport.log" 2>&1; then
 	ok "runtime/test/selftest.sh: transport and sonde-run on every kernel"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# sonde-vm.sh - run a compiled script in a throwaway guest: `sonde --vm`.
+#
+#   sonde-vm.sh KVER MODULE.ko SONDE-RUN [CMD]
+#
+# Boots KVER with a payload holding the module and a static sonde-run,
+# runs `sonde-run [-c CMD] MODULE.ko` there, and streams what it prints
+# (the script's output, its warnings and errors) as it arrives. Exits
+# with sonde-run's status; 124/125/126 as vm/run.sh for a guest that
+# timed out, crashed or did not start.
+set -u
+VM_DIR=$(cd "$(dirname "$0")" && pwd)
+[ $# -ge 3 ] || { echo "usage: $0 KVER MODULE.ko SONDE-RUN [CMD]" >&2; exit 2; }
+kver=$1 ko=$2 loader=$3 cmd=${4:-}
+payload=$(mktemp -d)
+trap 'rm -rf "$payload"' EXIT
+mkdir -p "$payload/bin" "$payload/ko"
+cp "$ko" "$payload/ko/" && cp "$loader" "$payload/bin/sonde-run" || exit 2
+name=$(basename "$ko" .ko)
+{
+	echo '. /sonde/lib.sh'
+	if [ -n "$cmd" ]; then
+		printf 'sonde_test script /payload/bin/sonde-run -c %s /payload/ko/%s.ko\n' \
+			"'$(printf '%s' "$cmd" | sed "s/'/'\\\\''/g")'" "$name"
+	else
+		printf 'sonde_test script /payload/bin/sonde-run /payload/ko/%s.ko\n' "$name"
+	fi
+	echo 'exit 0'
+} >"$payload/run.sh"
+rcfile="$payload/rc"
+# the guest's console: print the test's lines ("|" prefixed), keep its status
+bash "$VM_DIR/run.sh" "$kver" "$payload" "${SONDE_VM_TIMEOUT:-600}" 2>"$payload/vm.err" |
+	tr -d '\r' | awk -v rcfile="$rcfile" '
+		/^SONDE-TEST-END / { sub(/.*rc=/, ""); print > rcfile; next }
+		/^\|/ { print substr($0, 2); fflush() }'
+vmrc=${PIPESTATUS[0]}
+if [ -s "$rcfile" ]; then
+	exit "$(cat "$rcfile")"
+fi
+cat "$payload/vm.err" >&2
+exit "$vmrc"
