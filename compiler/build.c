@@ -52,13 +52,81 @@ static const char *runtime_dir(struct session *s)
 	return SONDE_RUNTIME_DIR;
 }
 
+static unsigned long long fnv_from(unsigned long long h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
 static unsigned long long fnv(const char *p)
 {
-	unsigned long long h = 14695981039346656037ULL;
+	return fnv_from(14695981039346656037ULL, p, strlen(p));
+}
 
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+/*
+ * The module cache key: the C, the Kbuild file (name, -D options), the
+ * kernel tree and release, sonde's version and every runtime header.
+ */
+static unsigned long long cache_key(struct session *s, const char *csrc, const char *kbuild,
+				    const char *rt)
+{
+	static const char *const headers[] = {
+		"runtime.h", "limits.h", "context.h", "transport.h", "transport_msgs.h",
+		"print.h", "session.h", "timer.h",
+	};
+	struct target *t = target_get(s);
+	unsigned long long h = fnv(csrc);
+
+	h = fnv_from(h, kbuild, strlen(kbuild));
+	h = fnv_from(h, t->build_dir, strlen(t->build_dir));
+	h = fnv_from(h, t->release, strlen(t->release));
+	h = fnv_from(h, SONDE_VERSION, strlen(SONDE_VERSION));
+	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+		size_t len;
+		char *text = read_file(arena_strfmt(&s->arena, "%s/%s", rt, headers[i]), &len);
+
+		if (text) {
+			h = fnv_from(h, text, len);
+			free(text);
+		}
+	}
 	return h;
+}
+
+static bool copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *text = read_file(from, &len);
+	char tmp[4200];
+	FILE *f;
+	bool ok;
+
+	if (!text)
+		return false;
+	snprintf(tmp, sizeof(tmp), "%s.%d", to, (int)getpid());
+	f = fopen(tmp, "wb");
+	ok = f && fwrite(text, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		ok = false;
+	free(text);
+	if (ok)
+		ok = rename(tmp, to) == 0;
+	else
+		remove(tmp);
+	return ok;
+}
+
+static void mkdirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(path, 0755);
+			*p = '/';
+		}
+	}
+	mkdir(path, 0755);
 }
 
 static bool write_text(const char *path, const char *text)
@@ -76,7 +144,8 @@ const char *build_module(struct session *s, const char *csrc)
 	struct target *t = target_get(s);
 	const char *rt = runtime_dir(s);
 	char dir[] = "/tmp/sondeXXXXXX";
-	const char *name, *kbuild, *cmd, *log;
+	const char *name, *kbuild, *cmd, *log, *cdir, *ko;
+	char *cached = NULL;
 	struct strbuf flags = STRBUF_INIT;
 	int status;
 
@@ -90,10 +159,6 @@ const char *build_module(struct session *s, const char *csrc)
 			rt);
 		return NULL;
 	}
-	if (!mkdtemp(dir)) {
-		fprintf(stderr, "sonde: error: cannot make a build directory: %s\n", strerror(errno));
-		return NULL;
-	}
 	name = s->module_name ? s->module_name :
 	       arena_strfmt(&s->arena, "sonde_%08llx", fnv(csrc) & 0xffffffffULL);
 	for (int i = 0; i < s->ndefines; i++)
@@ -102,9 +167,22 @@ const char *build_module(struct session *s, const char *csrc)
 			  s->defines[i]->value ? s->defines[i]->value : "");
 	/* the runtime is all static functions: a script uses some of them */
 	kbuild = arena_strfmt(&s->arena, "obj-m := %s.o\nccflags-y := -I%s -Wno-unused-function%s\n",
-			      name, rt,
-			      flags.buf ? flags.buf : "");
+			      name, rt, flags.buf ? flags.buf : "");
 	sb_release(&flags);
+	cdir = s->no_cache ? NULL : session_cache_dir(s);
+	if (cdir) {
+		cached = arena_strfmt(&s->arena, "%s/modules/%016llx/%s.ko", cdir,
+				      cache_key(s, csrc, kbuild, rt), name);
+		if (exists(cached)) {
+			if (s->verbose)
+				fprintf(stderr, "Pass 4: using the cached %s\n", cached);
+			return cached;
+		}
+	}
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "sonde: error: cannot make a build directory: %s\n", strerror(errno));
+		return NULL;
+	}
 	if (!write_text(arena_strfmt(&s->arena, "%s/%s.c", dir, name), csrc) ||
 	    !write_text(arena_strfmt(&s->arena, "%s/Kbuild", dir), kbuild)) {
 		fprintf(stderr, "sonde: error: cannot write into '%s': %s\n", dir, strerror(errno));
@@ -132,5 +210,25 @@ const char *build_module(struct session *s, const char *csrc)
 		diag_pass_failed(s, 4, "build");
 		return NULL;
 	}
-	return arena_strfmt(&s->arena, "%s/%s.ko", dir, name);
+	ko = arena_strfmt(&s->arena, "%s/%s.ko", dir, name);
+	if (cached) {
+		char *slash = strrchr(cached, '/');
+
+		*slash = '\0';
+		mkdirs(cached);
+		*slash = '/';
+		if (!copy_file(ko, cached) && s->verbose)
+			fprintf(stderr, "Pass 4: could not cache the module in %s\n", cached);
+	}
+	if (s->keep_tmp) {
+		fprintf(stderr, "Keeping temporary directory \"%s\"\n", dir);
+		return ko;
+	}
+	if (cached && exists(cached)) {
+		/* the cached copy is the one to use; the build directory can go */
+		if (system(arena_strfmt(&s->arena, "rm -rf '%s'", dir)) != 0 && s->verbose)
+			fprintf(stderr, "Pass 4: could not remove %s\n", dir);
+		return cached;
+	}
+	return ko;
 }

@@ -59,6 +59,7 @@ static const char usage_text[] =
 "  -T SECONDS     stop the script after SECONDS\n"
 "  --vm[=KVER]    run the script in a throwaway virtual machine\n"
 "  --syntax-check FILE...  parse library files (pass 1) and report errors\n"
+"  --disable-cache         build the module even if an identical one is cached\n"
 "  --help         show this help\n"
 "  --version      show the version\n"
 "\n"
@@ -256,7 +257,7 @@ static int syntax_check_files(struct session *s, int n, char **files)
 }
 
 enum {
-	OPT_HELP = 256, OPT_VERSION, OPT_VM, OPT_SYNTAX_CHECK,
+	OPT_HELP = 256, OPT_VERSION, OPT_VM, OPT_SYNTAX_CHECK, OPT_DISABLE_CACHE,
 };
 
 static const struct option long_opts[] = {
@@ -264,6 +265,7 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "vm", optional_argument, NULL, OPT_VM },
 	{ "syntax-check", no_argument, NULL, OPT_SYNTAX_CHECK },
+	{ "disable-cache", no_argument, NULL, OPT_DISABLE_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -371,6 +373,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SYNTAX_CHECK:
 			syntax_check = true;
+			break;
+		case OPT_DISABLE_CACHE:
+			s->no_cache = true;
 			break;
 		default:
 			fputs("Try 'sonde --help' for more information.\n", stderr);

@@ -34,6 +34,21 @@ uint32_t session_add_source(struct session *s, const char *name, const char *pat
 	return (uint32_t)s->nsources++;
 }
 
+const char *session_cache_dir(struct session *s)
+{
+	const char *d = getenv("SONDE_CACHE");
+	const char *x = getenv("XDG_CACHE_HOME");
+	const char *h = getenv("HOME");
+
+	if (d && *d)
+		return d;
+	if (x && *x)
+		return arena_strfmt(&s->arena, "%s/sonde", x);
+	if (h && *h)
+		return arena_strfmt(&s->arena, "%s/.cache/sonde", h);
+	return NULL;
+}
+
 void session_free(struct session *s)
 {
 	int i;

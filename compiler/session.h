@@ -53,6 +53,7 @@ struct session {
 	bool no_warnings;	/* -w */
 	bool warnings_fatal;	/* -W */
 	bool unoptimized;	/* -u */
+	bool no_cache;		/* --disable-cache */
 	const char *release;	/* -r */
 	const char *module_name;/* -m */
 	const char *output;	/* -o */
@@ -85,6 +86,8 @@ struct session {
 
 void session_init(struct session *s);
 void session_free(struct session *s);
+/* $SONDE_CACHE, $XDG_CACHE_HOME/sonde or ~/.cache/sonde; NULL if none */
+const char *session_cache_dir(struct session *s);
 /* Register a source text; returns its file id. Text must outlive the session. */
 uint32_t session_add_source(struct session *s, const char *name, const char *path,
 			    const char *text, size_t len, bool tapset);

@@ -144,21 +144,6 @@ static void scan_file(struct session *s, const char *path, struct scan *sc)
 
 /* {=== the index and its cache ===} */
 
-static const char *cache_dir(struct session *s)
-{
-	const char *d = getenv("SONDE_CACHE");
-	const char *x = getenv("XDG_CACHE_HOME");
-	const char *h = getenv("HOME");
-
-	if (d && *d)
-		return d;
-	if (x && *x)
-		return arena_strfmt(&s->arena, "%s/sonde", x);
-	if (h && *h)
-		return arena_strfmt(&s->arena, "%s/.cache/sonde", h);
-	return NULL;
-}
-
 static unsigned long long fnv(const char *s, unsigned long long h)
 {
 	for (; *s; s++)
@@ -267,7 +252,7 @@ static void add_dir(struct session *s, struct tapset_lib *lib, const char *d)
 static void build_index(struct session *s, struct tapset_lib *lib)
 {
 	const char *arch = target_get(s)->arch;
-	const char *cdir = cache_dir(s);
+	const char *cdir = session_cache_dir(s);
 	char *cpath = NULL;
 	struct vec cached = {0};
 	unsigned long long h = 14695981039346656037ULL;

@@ -190,7 +190,7 @@ for k in $kernels; do
 	for f in buildok/*.stp; do printf '%s %s %s\n' "$k" "$tree" "$f"; done
 done >"$tmp/builds"
 # shellcheck disable=SC2016
-xargs -P 2 -L 1 sh -c 'out=$(mktemp); if "$0" -r "$2" -p4 "$3" >"$out.ko" 2>"$out.err"; then
+xargs -P 2 -L 1 sh -c 'out=$(mktemp); if "$0" --disable-cache -r "$2" -p4 "$3" >"$out.ko" 2>"$out.err"; then
 	echo "ok $3 ($1)"; rm -rf "$(dirname "$(cat "$out.ko")")"; else echo "FAIL $3 ($1)";
 	sed "s/^/#   /" "$out.err" | tail -20; fi; rm -f "$out" "$out.ko" "$out.err"' \
 	"$SONDE" <"$tmp/builds" >"$tmp/buildok" 2>&1
@@ -225,7 +225,7 @@ exit 0
 EOS
 	done
 	# shellcheck disable=SC2016
-	xargs -P 2 -L 1 sh -c 'n=$(basename "$2" .stp); ko=$("$0" -r "$1" -p4 -m "$n" "$2" 2>&1) &&
+	xargs -P 2 -L 1 sh -c 'n=$(basename "$2" .stp); ko=$("$0" --disable-cache -r "$1" -p4 -m "$n" "$2" 2>&1) &&
 		cp "$ko" "$3/$n.ko" && rm -rf "$(dirname "$ko")" ||
 		{ echo "# build of $2 for $1 failed:"; echo "$ko" | tail -5 | sed "s/^/#   /"; }' \
 		"$SONDE" <"$tmp/runbuilds"
@@ -257,6 +257,18 @@ else
 	echo "no kernels, or sonde-run did not build" >"$tmp/out"
 	cat "$tmp/loader.log" >>"$tmp/out" 2>/dev/null
 	not_ok "run tier prerequisites" "$tmp/out"
+fi
+
+# {=== the module cache: the same program is not built twice ===}
+cachedir="$tmp/cache-test"
+mkdir -p "$cachedir"
+cp -R "$cache/tapset-"* "$cachedir/" 2>/dev/null
+ko1=$(SONDE_CACHE=$cachedir "$SONDE" -p4 buildok/hello.stp 2>"$tmp/err")
+ko2=$(SONDE_CACHE=$cachedir "$SONDE" -v -p4 buildok/hello.stp 2>"$tmp/err2")
+if [ -n "$ko1" ] && [ "$ko1" = "$ko2" ] && [ -f "$ko2" ] && grep -q 'using the cached' "$tmp/err2"; then
+	ok "module cache: a second build of the same script is a cache hit"
+else
+	cat "$tmp/err" "$tmp/err2" >"$tmp/out"; not_ok "module cache" "$tmp/out"
 fi
 
 # {=== sonde --vm: the user's way to run a script in a guest ===}
