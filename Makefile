@@ -79,6 +79,8 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/runtime
 	install -m 644 runtime/*.h $(DESTDIR)$(DATADIR)/runtime/
 	install -m 644 docs/sonde.1 $(DESTDIR)$(MANDIR)/man1/sonde.1
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 644 docs/sonde-run.8 $(DESTDIR)$(MANDIR)/man8/sonde-run.8
 
 # Debian packages the build and the tests need; installed only when missing.
 deps:

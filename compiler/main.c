@@ -159,6 +159,25 @@ static const char *vm_tree(struct session *s, const char *kver)
 	return arena_strdup(&s->arena, line);
 }
 
+/* 'text' for sh, with any ' inside escaped */
+static const char *shq(struct session *s, const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+
+	sb_putc(&sb, '\'');
+	for (; *text; text++) {
+		if (*text == '\'')
+			sb_puts(&sb, "'\\''");
+		else
+			sb_putc(&sb, *text);
+	}
+	sb_putc(&sb, '\'');
+	r = arena_strdup(&s->arena, sb.buf);
+	sb_release(&sb);
+	return r;
+}
+
 /*
  * Pass 5: sonde-run, here or in a throwaway guest (--vm). Returns the exit
  * status: sonde-run's, or 2 when it cannot start.
@@ -177,18 +196,25 @@ static int run_module(struct session *s, const char *ko, const char *vm_kver)
 	if (vm_kver) {
 		const char *loader = arena_strfmt(&s->arena, "%s/sonde-run.static", dir);
 
-		cmd = arena_strfmt(&s->arena, "bash '%s/sonde-vm.sh' '%s' '%s' '%s' '%s'",
-				   share_dir(s, "vm"), vm_kver, ko, loader, s->cmd ? s->cmd : "");
+		cmd = arena_strfmt(&s->arena, "bash %s %s %s %s %s",
+				   shq(s, arena_strfmt(&s->arena, "%s/sonde-vm.sh", share_dir(s, "vm"))),
+				   shq(s, vm_kver), shq(s, ko), shq(s, loader), shq(s, s->cmd ? s->cmd : ""));
 	} else {
 		if (access("/proc/modules", F_OK) != 0) {
 			fprintf(stderr, "sonde: error: this kernel cannot load modules; run the "
 				"script in a virtual machine with --vm\n");
 			return 2;
 		}
-		cmd = arena_strfmt(&s->arena, "'%s/sonde-run'%s%s%s%s%s%s '%s'", dir,
-				   s->output ? " -o '" : "", s->output ? s->output : "",
-				   s->output ? "'" : "", s->cmd ? " -c '" : "",
-				   s->cmd ? s->cmd : "", s->cmd ? "'" : "", ko);
+		cmd = arena_strfmt(&s->arena, "%s", shq(s, arena_strfmt(&s->arena, "%s/sonde-run", dir)));
+		if (s->output)
+			cmd = arena_strfmt(&s->arena, "%s -o %s", cmd, shq(s, s->output));
+		if (s->cmd)
+			cmd = arena_strfmt(&s->arena, "%s -c %s", cmd, shq(s, s->cmd));
+		if (s->target_pid >= 0)
+			cmd = arena_strfmt(&s->arena, "%s -x %ld", cmd, s->target_pid);
+		if (s->bufsize_mb)
+			cmd = arena_strfmt(&s->arena, "%s -s %d", cmd, s->bufsize_mb);
+		cmd = arena_strfmt(&s->arena, "%s %s", cmd, shq(s, ko));
 	}
 	fflush(NULL);
 	status = system(cmd);
@@ -354,6 +380,10 @@ int main(int argc, char **argv)
 			s->list_vars = c == 'L';
 			break;
 		case 's':
+			s->bufsize_mb = atoi(optarg);
+			if (s->bufsize_mb < 1 || s->bufsize_mb > 4095)
+				usage_error("invalid buffer size '%s'; expected 1 to 4095 (MB)", optarg);
+			break;
 		case 'T':
 		case 'G':
 		case 'd':

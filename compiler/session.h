@@ -59,6 +59,7 @@ struct session {
 	const char *output;	/* -o */
 	const char *cmd;	/* -c */
 	long target_pid;	/* -x */
+	int bufsize_mb;		/* -s */
 	const char *list_pattern;	/* -l / -L */
 	bool list_vars;			/* -L */
 	const char **include_dirs;	/* -I */

@@ -471,6 +471,8 @@ static void stmt(struct gen *g, struct stmt *st)
 	case S_WHILE:
 		line(g, "while (%s) {", expr(g, st->e));
 		g->indent++;
+		line(g, "if (unlikely(c->error || !_sd_action(c)))");
+		line(g, "\tgoto %s;", g->errlabel);
 		stmt(g, st->then);
 		line(g, "if (unlikely(c->error))");
 		line(g, "\tgoto %s;", g->errlabel);
@@ -481,6 +483,8 @@ static void stmt(struct gen *g, struct stmt *st)
 		line(g, "for (%s; %s; %s) {", st->init ? expr(g, st->init) : "",
 		     st->e ? expr(g, st->e) : "1", st->step ? expr(g, st->step) : "");
 		g->indent++;
+		line(g, "if (unlikely(c->error || !_sd_action(c)))");
+		line(g, "\tgoto %s;", g->errlabel);
 		stmt(g, st->then);
 		line(g, "if (unlikely(c->error))");
 		line(g, "\tgoto %s;", g->errlabel);
@@ -641,7 +645,10 @@ static void probe_handler(struct gen *g, struct dprobe *dp, int n)
 {
 	struct strbuf *o = g->out;
 
+	const char *cond;
+
 	begin_body(g);
+	cond = dp->cond ? expr(g, dp->cond) : NULL;
 	stmt(g, dp->body);
 	frame_locals(g, &dp->locals, 0);
 	sb_printf(o, "/* %s */\nstruct sdp_%d_frame {\n%s};\n\n", dp->point, n,
@@ -649,8 +656,8 @@ static void probe_handler(struct gen *g, struct dprobe *dp, int n)
 	sb_printf(o, "static void sdp_%d(struct sd_context *c)\n{\n", n);
 	sb_printf(o, "\tstruct sdp_%d_frame *f = _sd_frame(c, sizeof(*f));\n\n", n);
 	sb_puts(o, "\tif (!f)\n\t\treturn;\n");
-	if (dp->cond)
-		sb_printf(o, "\tif (!(%s))\n\t\tgoto out;\n", expr(g, dp->cond));
+	if (cond)
+		sb_printf(o, "\tif (!(%s) || c->error)\n\t\tgoto out;\n", cond);
 	sb_puts(o, g->body.buf ? g->body.buf : "");
 	sb_puts(o, "out:\n\t_sd_frame_pop(c, sizeof(*f));\n}\n\n");
 }
@@ -662,7 +669,40 @@ static int cmp_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void probe_table(struct gen *g, const char *name, enum family fam)
+/* globals the script writes but never reads: shown when it ends, as stap does */
+static bool shown_global(struct symbol *y)
+{
+	return y->written && !y->read && !y->tapset && !y->dropped && y->arity <= 0 &&
+	       (y->type == TY_LONG || y->type == TY_STRING);
+}
+
+static bool global_display(struct gen *g)
+{
+	struct program *prog = g->s->program;
+	bool any = false;
+
+	for (int i = 0; i < prog->globals.n; i++) {
+		struct symbol *y = prog->globals.v[i];
+
+		if (!shown_global(y))
+			continue;
+		if (!any)
+			sb_puts(g->out, "/* written but never read: shown at the end */\n"
+				"static void sdp_globals(struct sd_context *c)\n{\n");
+		any = true;
+		if (y->type == TY_STRING)
+			sb_printf(g->out, "\t_sd_printf(c, \"%s=\\\"%%s\\\"\\n\", g_%s);\n", y->name,
+				  y->name);
+		else
+			sb_printf(g->out, "\t_sd_printf(c, \"%s=%%lld\\n\", (long long)g_%s);\n",
+				  y->name, y->name);
+	}
+	if (any)
+		sb_puts(g->out, "}\n\n");
+	return any;
+}
+
+static void probe_table(struct gen *g, const char *name, enum family fam, bool globals)
 {
 	struct program *prog = g->s->program;
 	struct dprobe **v = arena_alloc(&g->s->arena, sizeof(*v) * (size_t)(prog->probes.n + 1));
@@ -671,10 +711,8 @@ static void probe_table(struct gen *g, const char *name, enum family fam)
 	for (int i = 0; i < prog->probes.n; i++) {
 		struct dprobe *dp = prog->probes.v[i];
 
-		if (dp->family == fam) {
-			dp->seq = dp->seq;
+		if (dp->family == fam)
 			v[n++] = dp;
-		}
 	}
 	/* stable: equal sequence numbers keep script order */
 	for (int i = 1; i < n; i++)
@@ -693,6 +731,8 @@ static void probe_table(struct gen *g, const char *name, enum family fam)
 		sb_printf(g->out, "\t{ sdp_%d, %s },\n", idx, c_string(g, v[i]->point,
 								       strlen(v[i]->point)));
 	}
+	if (globals)
+		sb_puts(g->out, "\t{ sdp_globals, \"end\" },\n");
 	sb_printf(g->out, "\t{ NULL, NULL }\n};\n\n");
 }
 
@@ -930,9 +970,13 @@ int translate(struct session *s, struct strbuf *out)
 	}
 	for (int i = 0; i < prog->probes.n; i++)
 		probe_handler(&g, prog->probes.v[i], i);
-	probe_table(&g, "sd_begin", PF_BEGIN);
-	probe_table(&g, "sd_end", PF_END);
-	probe_table(&g, "sd_error_probes", PF_ERROR);
+	{
+		bool shown = global_display(&g);
+
+		probe_table(&g, "sd_begin", PF_BEGIN, false);
+		probe_table(&g, "sd_end", PF_END, shown);
+		probe_table(&g, "sd_error_probes", PF_ERROR, shown);
+	}
 	timers(&g);
 	sb_puts(out, glue);
 	sb_release(&g.body);

@@ -40,7 +40,7 @@ static void *_sd_frame(struct sd_context *c, size_t size)
 
 	size = ALIGN(size, 8);
 	if (c->sp + size > sizeof(c->frames)) {
-		c->error = "MAXNESTING exceeded";
+		c->error = "out of room for locals (SD_FRAME_BYTES); nesting too deep?";
 		return NULL;
 	}
 	f = c->frames + c->sp;
