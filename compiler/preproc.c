@@ -13,12 +13,15 @@
 #include "elaborate.h"
 
 #define PP_MAX_DEPTH 64
+/* tokens all macro expansions of a file may produce: bounds exponential growth */
+#define PP_MAX_EXPANDED (1024 * 1024)
 #define SYSTEMTAP_COMPAT "4.8"
 
 struct pp {
 	struct session *s;
 	struct vec *macros;	/* this file's */
 	int depth;
+	long expanded;		/* tokens produced by expansions so far */
 	bool collect_only;	/* .stpm: record definitions, emit nothing */
 };
 
@@ -465,6 +468,13 @@ static int expand(struct pp *pp, const struct token *t, int n, int i, struct tok
 		} else {
 			tokens_push(&body, bt);
 		}
+	}
+	pp->expanded += body.n;
+	if (pp->expanded > PP_MAX_EXPANDED) {
+		diag_error(s, call->loc, DIAG_PP_MACRO_TOO_BIG, m->name, PP_MAX_EXPANDED);
+		s->stop = true;
+		tokens_free(&body);
+		return j;
 	}
 	pp->depth++;
 	process(pp, body.v, body.n, out);
