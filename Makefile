@@ -109,7 +109,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_OBJS = $(filter-out %/main.c,$(SRCS:%=compiler/%)) $(GEN)/parser.c $(GEN)/lexer.c
 fuzz: $(GEN)/parser.c $(GEN)/lexer.c
 	@mkdir -p build-fuzz/corpus
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	clang -std=c11 -D_GNU_SOURCE -DSONDE_VERSION='"$(VERSION)"' -g -O1 -fsanitize=fuzzer,address,undefined \
 		-Icompiler -I$(GEN) -o build-fuzz/fuzz_front testsuite/fuzz/fuzz_front.c \
 		$(FUZZ_OBJS) compiler/main.c -Dmain=sonde_main
 	for d in parseok parseko semok semko; do for f in testsuite/$$d/*.stp; do \

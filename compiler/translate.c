@@ -439,6 +439,22 @@ static void where(struct gen *g, struct loc loc)
 	line(g, "c->where = %s;", c_string(g, buf, strlen(buf)));
 }
 
+/*
+ * A loop's body and closing brace. Every iteration charges the action
+ * budget, so even an empty body cannot spin in a handler forever.
+ */
+static void loop_body(struct gen *g, struct stmt *body)
+{
+	g->indent++;
+	line(g, "if (unlikely(c->error || !_sd_action(c)))");
+	line(g, "\tgoto %s;", g->errlabel);
+	stmt(g, body);
+	line(g, "if (unlikely(c->error))");
+	line(g, "\tgoto %s;", g->errlabel);
+	g->indent--;
+	line(g, "}");
+}
+
 static void stmt(struct gen *g, struct stmt *st)
 {
 	if (st->kind == S_BLOCK) {
@@ -470,26 +486,12 @@ static void stmt(struct gen *g, struct stmt *st)
 		break;
 	case S_WHILE:
 		line(g, "while (%s) {", expr(g, st->e));
-		g->indent++;
-		line(g, "if (unlikely(c->error || !_sd_action(c)))");
-		line(g, "\tgoto %s;", g->errlabel);
-		stmt(g, st->then);
-		line(g, "if (unlikely(c->error))");
-		line(g, "\tgoto %s;", g->errlabel);
-		g->indent--;
-		line(g, "}");
+		loop_body(g, st->then);
 		break;
 	case S_FOR:
 		line(g, "for (%s; %s; %s) {", st->init ? expr(g, st->init) : "",
 		     st->e ? expr(g, st->e) : "1", st->step ? expr(g, st->step) : "");
-		g->indent++;
-		line(g, "if (unlikely(c->error || !_sd_action(c)))");
-		line(g, "\tgoto %s;", g->errlabel);
-		stmt(g, st->then);
-		line(g, "if (unlikely(c->error))");
-		line(g, "\tgoto %s;", g->errlabel);
-		g->indent--;
-		line(g, "}");
+		loop_body(g, st->then);
 		break;
 	case S_BREAK:
 		line(g, "break;");

@@ -424,19 +424,13 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 	case E_WILDCARD:
 		return TY_UNKNOWN;
 	case E_VAR:
-		if (!y)
-			return TY_UNKNOWN;
-		need_scalar(t, y, e->loc);
-		not_stats(t, y, e->loc);
-		if (y->type == TY_STATS)
-			return TY_UNKNOWN;
-		if ((want == TY_LONG || want == TY_STRING) && y->type == TY_UNKNOWN)
-			set_type(t, y, want, e->loc);
-		return e->type = y->type;
 	case E_INDEX:
 		if (!y)
 			return TY_UNKNOWN;
-		index_keys(t, y, e->args, e->nargs, e->loc);
+		if (e->kind == E_VAR)
+			need_scalar(t, y, e->loc);
+		else
+			index_keys(t, y, e->args, e->nargs, e->loc);
 		not_stats(t, y, e->loc);
 		if (y->type == TY_STATS)
 			return TY_UNKNOWN;
