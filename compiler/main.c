@@ -199,6 +199,9 @@ static int run_module(struct session *s, const char *ko, const char *vm_kver)
 		cmd = arena_strfmt(&s->arena, "bash %s %s %s %s %s",
 				   shq(s, arena_strfmt(&s->arena, "%s/sonde-vm.sh", share_dir(s, "vm"))),
 				   shq(s, vm_kver), shq(s, ko), shq(s, loader), shq(s, s->cmd ? s->cmd : ""));
+		/* -o: the guest's output lands in the file here */
+		if (s->output)
+			cmd = arena_strfmt(&s->arena, "%s >%s", cmd, shq(s, s->output));
 	} else {
 		if (access("/proc/modules", F_OK) != 0) {
 			fprintf(stderr, "sonde: error: this kernel cannot load modules; run the "

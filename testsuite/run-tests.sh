@@ -285,6 +285,14 @@ else
 	{ echo "$out"; cat "$tmp/err"; } >"$tmp/out"; not_ok "e2e: sonde --vm -c" "$tmp/out"
 fi
 
+rm -f "$tmp/vm-o.txt"
+"$SONDE" --vm=6.12 -o "$tmp/vm-o.txt" ../examples/hello.stp >"$tmp/out" 2>&1
+if [ "$(cat "$tmp/vm-o.txt" 2>/dev/null)" = "hello, world" ] && [ ! -s "$tmp/out" ]; then
+	ok "e2e: sonde --vm -o writes the script's output to the file"
+else
+	not_ok "e2e: sonde --vm -o" "$tmp/out"
+fi
+
 # {=== the transport and loader on their own (runtime/test) ===}
 if bash "$top/runtime/test/selftest.sh" >"$tmp/transport.log" 2>&1; then
 	ok "runtime/test/selftest.sh: transport and sonde-run on every kernel"
