@@ -25,43 +25,25 @@
 #define SONDE_RUNTIME_DIR "/usr/local/share/sonde/runtime"
 #endif
 
-static bool exists(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0;
-}
-
 /* the runtime beside the library: ../runtime in a build tree, or installed */
 static const char *runtime_dir(struct session *s)
 {
 	const char *env = getenv("SONDE_RUNTIME_DIR");
 	const char *cand;
-	size_t n;
 
 	if (env && *env)
 		return env;
 	if (s->tapset_dir) {
-		n = strlen(s->tapset_dir);
-		if (n > 7 && !strcmp(s->tapset_dir + n - 7, "/tapset")) {
-			cand = arena_strfmt(&s->arena, "%.*s/runtime", (int)(n - 7), s->tapset_dir);
-			if (exists(arena_strfmt(&s->arena, "%s/runtime.h", cand)))
-				return cand;
-		}
+		cand = session_share_dir(s, "runtime");
+		if (path_exists(arena_strfmt(&s->arena, "%s/runtime.h", cand)))
+			return cand;
 	}
 	return SONDE_RUNTIME_DIR;
 }
 
-static unsigned long long fnv_from(unsigned long long h, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h;
-}
-
 static unsigned long long fnv(const char *p)
 {
-	return fnv_from(14695981039346656037ULL, p, strlen(p));
+	return fnv1a(FNV1A_INIT, p, strlen(p));
 }
 
 /*
@@ -78,16 +60,16 @@ static unsigned long long cache_key(struct session *s, const char *csrc, const c
 	struct target *t = target_get(s);
 	unsigned long long h = fnv(csrc);
 
-	h = fnv_from(h, kbuild, strlen(kbuild));
-	h = fnv_from(h, t->build_dir, strlen(t->build_dir));
-	h = fnv_from(h, t->release, strlen(t->release));
-	h = fnv_from(h, SONDE_VERSION, strlen(SONDE_VERSION));
+	h = fnv1a(h, kbuild, strlen(kbuild));
+	h = fnv1a(h, t->build_dir, strlen(t->build_dir));
+	h = fnv1a(h, t->release, strlen(t->release));
+	h = fnv1a(h, SONDE_VERSION, strlen(SONDE_VERSION));
 	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
 		size_t len;
 		char *text = read_file(arena_strfmt(&s->arena, "%s/%s", rt, headers[i]), &len);
 
 		if (text) {
-			h = fnv_from(h, text, len);
+			h = fnv1a(h, text, len);
 			free(text);
 		}
 	}
@@ -117,18 +99,6 @@ static bool copy_file(const char *from, const char *to)
 	return ok;
 }
 
-static void mkdirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(path, 0755);
-			*p = '/';
-		}
-	}
-	mkdir(path, 0755);
-}
-
 static bool write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -154,7 +124,7 @@ const char *build_module(struct session *s, const char *csrc)
 			"linux-headers-%s or give one with -r DIR\n", t->release, t->how, t->release);
 		return NULL;
 	}
-	if (!exists(arena_strfmt(&s->arena, "%s/runtime.h", rt))) {
+	if (!path_exists(arena_strfmt(&s->arena, "%s/runtime.h", rt))) {
 		fprintf(stderr, "sonde: error: the runtime is not in '%s'; set SONDE_RUNTIME_DIR\n",
 			rt);
 		return NULL;
@@ -173,7 +143,7 @@ const char *build_module(struct session *s, const char *csrc)
 	if (cdir) {
 		cached = arena_strfmt(&s->arena, "%s/modules/%016llx/%s.ko", cdir,
 				      cache_key(s, csrc, kbuild, rt), name);
-		if (exists(cached)) {
+		if (path_exists(cached)) {
 			if (s->verbose)
 				fprintf(stderr, "Pass 4: using the cached %s\n", cached);
 			return cached;
@@ -195,7 +165,7 @@ const char *build_module(struct session *s, const char *csrc)
 		fprintf(stderr, "Pass 4: %s\n", cmd);
 	status = system(cmd);
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-	    !exists(arena_strfmt(&s->arena, "%s/%s.ko", dir, name))) {
+	    !path_exists(arena_strfmt(&s->arena, "%s/%s.ko", dir, name))) {
 		size_t len;
 		char *text = read_file(log, &len);
 
@@ -215,7 +185,7 @@ const char *build_module(struct session *s, const char *csrc)
 		char *slash = strrchr(cached, '/');
 
 		*slash = '\0';
-		mkdirs(cached);
+		make_dirs(cached);
 		*slash = '/';
 		if (!copy_file(ko, cached) && s->verbose)
 			fprintf(stderr, "Pass 4: could not cache the module in %s\n", cached);
@@ -224,7 +194,7 @@ const char *build_module(struct session *s, const char *csrc)
 		fprintf(stderr, "Keeping temporary directory \"%s\"\n", dir);
 		return ko;
 	}
-	if (cached && exists(cached)) {
+	if (cached && path_exists(cached)) {
 		/* the cached copy is the one to use; the build directory can go */
 		if (system(arena_strfmt(&s->arena, "rm -rf '%s'", dir)) != 0 && s->verbose)
 			fprintf(stderr, "Pass 4: could not remove %s\n", dir);

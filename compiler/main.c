@@ -91,13 +91,6 @@ static long peak_kb(void)
 	return ru.ru_maxrss;
 }
 
-static bool is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* The installed library, or ../tapset beside a sonde run from its build tree. */
 static const char *find_tapset_dir(struct session *s)
 {
@@ -116,10 +109,10 @@ static const char *find_tapset_dir(struct session *s)
 			slash = strrchr(exe, '/');
 			if (slash) {
 				*slash = '\0';
-				if (is_dir(arena_strfmt(&s->arena, "%s/tapset", exe)) &&
-				    is_dir(arena_strfmt(&s->arena, "%s/compiler", exe)))
+				if (path_is_dir(arena_strfmt(&s->arena, "%s/tapset", exe)) &&
+				    path_is_dir(arena_strfmt(&s->arena, "%s/compiler", exe)))
 					return arena_strfmt(&s->arena, "%s/tapset", exe);
-				if (is_dir(arena_strfmt(&s->arena, "%s/share/sonde/tapset", exe)))
+				if (path_is_dir(arena_strfmt(&s->arena, "%s/share/sonde/tapset", exe)))
 					return arena_strfmt(&s->arena, "%s/share/sonde/tapset", exe);
 			}
 		}
@@ -127,20 +120,10 @@ static const char *find_tapset_dir(struct session *s)
 	return SONDE_TAPSET_DIR;
 }
 
-/* vm/ beside a build tree, or installed beside the library */
-static const char *share_dir(struct session *s, const char *what)
-{
-	size_t n = strlen(s->tapset_dir);
-
-	if (n > 7 && !strcmp(s->tapset_dir + n - 7, "/tapset"))
-		return arena_strfmt(&s->arena, "%.*s/%s", (int)(n - 7), s->tapset_dir, what);
-	return arena_strfmt(&s->arena, "%s/../%s", s->tapset_dir, what);
-}
-
 /* the kbuild tree of a guest kernel, fetching it when needed */
 static const char *vm_tree(struct session *s, const char *kver)
 {
-	const char *vm = share_dir(s, "vm");
+	const char *vm = session_share_dir(s, "vm");
 	const char *cmd = arena_strfmt(&s->arena,
 		"bash '%s/setup.sh' '%s' >/dev/null 2>&1 && bash '%s/kbuild-dir.sh' '%s' 2>/dev/null",
 		vm, kver, vm, kver);
@@ -197,7 +180,7 @@ static int run_module(struct session *s, const char *ko, const char *vm_kver)
 		const char *loader = arena_strfmt(&s->arena, "%s/sonde-run.static", dir);
 
 		cmd = arena_strfmt(&s->arena, "bash %s %s %s %s %s",
-				   shq(s, arena_strfmt(&s->arena, "%s/sonde-vm.sh", share_dir(s, "vm"))),
+				   shq(s, arena_strfmt(&s->arena, "%s/sonde-vm.sh", session_share_dir(s, "vm"))),
 				   shq(s, vm_kver), shq(s, ko), shq(s, loader), shq(s, s->cmd ? s->cmd : ""));
 		/* -o: the guest's output lands in the file here */
 		if (s->output)

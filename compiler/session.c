@@ -34,6 +34,15 @@ uint32_t session_add_source(struct session *s, const char *name, const char *pat
 	return (uint32_t)s->nsources++;
 }
 
+const char *session_share_dir(struct session *s, const char *what)
+{
+	size_t n = strlen(s->tapset_dir);
+
+	if (n > 7 && !strcmp(s->tapset_dir + n - 7, "/tapset"))
+		return arena_strfmt(&s->arena, "%.*s/%s", (int)(n - 7), s->tapset_dir, what);
+	return arena_strfmt(&s->arena, "%s/../%s", s->tapset_dir, what);
+}
+
 const char *session_cache_dir(struct session *s)
 {
 	const char *d = getenv("SONDE_CACHE");

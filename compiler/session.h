@@ -87,6 +87,8 @@ struct session {
 
 void session_init(struct session *s);
 void session_free(struct session *s);
+/* a directory installed beside the library (vm, runtime): ../WHAT of tapset/ */
+const char *session_share_dir(struct session *s, const char *what);
 /* $SONDE_CACHE, $XDG_CACHE_HOME/sonde or ~/.cache/sonde; NULL if none */
 const char *session_cache_dir(struct session *s);
 /* Register a source text; returns its file id. Text must outlive the session. */

@@ -20,13 +20,6 @@
 
 #define INDEX_MAGIC "sonde-tapset-index 3"
 
-static bool is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -144,28 +137,6 @@ static void scan_file(struct session *s, const char *path, struct scan *sc)
 
 /* {=== the index and its cache ===} */
 
-static unsigned long long fnv(const char *s, unsigned long long h)
-{
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static void mkdirs(const char *path)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(buf, 0755);
-			*p = '/';
-		}
-	}
-	mkdir(buf, 0755);
-}
-
 struct cached {
 	const char *path;
 	long long mtime, size;
@@ -240,7 +211,7 @@ static void add_dir(struct session *s, struct tapset_lib *lib, const char *d)
 	char real[4096];
 	const char *r;
 
-	if (!realpath(d, real) || !is_dir(real))
+	if (!realpath(d, real) || !path_is_dir(real))
 		return;
 	r = arena_strdup(&s->arena, real);
 	for (int i = 0; i < lib->dirs.n; i++)
@@ -255,7 +226,7 @@ static void build_index(struct session *s, struct tapset_lib *lib)
 	const char *cdir = session_cache_dir(s);
 	char *cpath = NULL;
 	struct vec cached = {0};
-	unsigned long long h = 14695981039346656037ULL;
+	unsigned long long h = FNV1A_INIT;
 	bool dirty = false;
 	int next_cached = 0;
 
@@ -268,7 +239,7 @@ static void build_index(struct session *s, struct tapset_lib *lib)
 		add_dir(s, lib, arena_strfmt(&s->arena, "%s/linux/%s", r, arch));
 	}
 	for (int i = 0; i < lib->dirs.n; i++)
-		h = fnv(lib->dirs.v[i], fnv("\n", h));
+		h = fnv1a(fnv1a(h, "\n", 1), lib->dirs.v[i], strlen(lib->dirs.v[i]));
 	if (cdir) {
 		cpath = arena_strfmt(&s->arena, "%s/tapset-%016llx.idx", cdir, h);
 		read_cache(s, cpath, &cached);
@@ -328,7 +299,7 @@ static void build_index(struct session *s, struct tapset_lib *lib)
 	if (cached.n != lib->files.n)
 		dirty = true;
 	if (dirty && cpath) {
-		mkdirs(cdir);
+		make_dirs(cdir);
 		write_cache(s, cpath, lib);
 	}
 }

@@ -17,13 +17,6 @@
 #include "target.h"
 #include "util.h"
 
-static bool is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static char *slurp_line(const char *path)
 {
 	size_t len;
@@ -59,7 +52,7 @@ static const char *newest_tree(struct arena *a)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/lib/modules/%s/build", de->d_name);
-		if (!is_dir(path))
+		if (!path_is_dir(path))
 			continue;
 		if (!best || strverscmp(de->d_name, best) > 0) {
 			free(best);
@@ -100,12 +93,12 @@ struct target *target_get(struct session *s)
 	} else if (r) {
 		t->release = r;
 		snprintf(path, sizeof(path), "/lib/modules/%s/build", r);
-		if (is_dir(path))
+		if (path_is_dir(path))
 			t->build_dir = arena_strdup(&s->arena, path);
 		t->how = "release given with -r";
 	} else {
 		snprintf(path, sizeof(path), "/lib/modules/%s/build", u.release);
-		if (is_dir(path)) {
+		if (path_is_dir(path)) {
 			t->release = arena_strdup(&s->arena, u.release);
 			t->build_dir = arena_strdup(&s->arena, path);
 			t->how = "the running kernel";

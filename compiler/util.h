@@ -4,6 +4,7 @@
 #define SONDE_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -31,6 +32,14 @@ void sb_putc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_release(struct strbuf *sb);
+
+bool path_exists(const char *path);
+bool path_is_dir(const char *path);
+/* mkdir -p */
+void make_dirs(const char *path);
+/* 64-bit FNV-1a over n bytes, continuing from h (start with FNV1A_INIT) */
+#define FNV1A_INIT 14695981039346656037ULL
+unsigned long long fnv1a(unsigned long long h, const void *p, size_t n);
 
 /* Read a whole file; returns NULL with errno set on failure. */
 char *read_file(const char *path, size_t *len);
