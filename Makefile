@@ -20,7 +20,7 @@ LDLIBS =
 BUILD ?= build
 GEN = $(BUILD)/gen
 
-SRCS = arena.c util.c session.c diag.c target.c preproc.c ast.c pretty.c \
+SRCS = arena.c util.c session.c diag.c target.c preproc.c ast.c pretty.c locks.c \
        tapset.c elaborate.c types.c probes.c translate.c build.c main.c
 GEN_SRCS = $(GEN)/parser.c $(GEN)/lexer.c
 OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o

@@ -27,7 +27,10 @@
 #include "diag.h"
 #include "elaborate.h"
 #include "passes.h"
+#include "locks.h"
 #include "pretty.h"
+
+struct aggspec;
 
 struct gen {
 	struct session *s;
@@ -40,6 +43,11 @@ struct gen {
 	const char *errlabel;	/* where a pending error goes */
 	struct function *fn;
 	bool failed;
+	int stats;		/* statistics temporaries in the frame */
+	struct aggspec *specs;	/* per global */
+	struct locks *locks;
+	const char **plocks;	/* per probe: its lock table and count */
+	const char *glocks;	/* the exit display's */
 };
 
 static const char *cname_fn(struct gen *g, const struct function *fn)
@@ -93,6 +101,661 @@ static const char *var_ref(struct gen *g, struct symbol *y)
 }
 
 static const char *expr(struct gen *g, struct expr *e);
+static void loop_body(struct gen *g, struct stmt *body);
+
+/* {=== arrays and statistics ===} */
+
+/* what pass 3 knows of a statistics global: its histogram and shift */
+struct aggspec {
+	int htype;		/* 0 none, 1 + HIST_* */
+	int64_t start, stop, step;
+	int shift;
+	struct loc loc;		/* the histogram that set it */
+};
+
+static int global_index(struct gen *g, struct symbol *y)
+{
+	struct program *prog = g->s->program;
+
+	for (int i = 0; i < prog->globals.n; i++)
+		if (prog->globals.v[i] == y)
+			return i;
+	return -1;
+}
+
+static struct aggspec *spec_of(struct gen *g, struct symbol *y)
+{
+	int i = global_index(g, y);
+
+	return i < 0 ? NULL : &g->specs[i];
+}
+
+static int buckets_of(const struct aggspec *sp)
+{
+	if (!sp || sp->htype == 0)
+		return 0;
+	if (sp->htype == 1 + HIST_LOG)
+		return 128;
+	return (int)((sp->stop - sp->start) / sp->step) + 3;
+}
+
+static const char *gname(struct gen *g, struct symbol *y)
+{
+	return arena_strfmt(&g->s->arena, "g_%s", y->name);
+}
+
+static bool literal(struct expr *e, int64_t *v)
+{
+	if (e->kind == E_NUM) {
+		*v = e->num;
+		return true;
+	}
+	if (e->kind == E_UNARY && e->op == OP_NEG && e->a->kind == E_NUM) {
+		*v = -e->a->num;
+		return true;
+	}
+	return false;
+}
+
+/* the histogram parameters and @variance shift of every statistics global */
+static void spec_expr(struct gen *g, struct expr *e);
+
+static void spec_stmt(struct gen *g, struct stmt *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < st->nbody; i++)
+		spec_stmt(g, st->body[i]);
+	spec_expr(g, st->e);
+	spec_expr(g, st->init);
+	spec_expr(g, st->step);
+	if (st->fe) {
+		spec_expr(g, st->fe->array);
+		spec_expr(g, st->fe->limit);
+	}
+	spec_stmt(g, st->then);
+	spec_stmt(g, st->els);
+}
+
+static void spec_expr(struct gen *g, struct expr *e)
+{
+	struct aggspec *sp;
+
+	if (!e)
+		return;
+	spec_expr(g, e->a);
+	spec_expr(g, e->b);
+	spec_expr(g, e->c);
+	for (int i = 0; i < e->nargs; i++)
+		spec_expr(g, e->args[i]);
+	if (e->kind == E_STATOP && (int)e->op == STAT_VARIANCE && e->b && e->a->sym &&
+	    (sp = spec_of(g, e->a->sym))) {
+		int64_t v;
+
+		if (!literal(e->b, &v) || v < 0 || v > 62)
+			unsupported(g, e->b->loc, "a @variance shift that is not a constant from 0 to 62");
+		else
+			sp->shift = (int)v;
+	}
+	if (e->kind == E_HIST && e->a->sym && (sp = spec_of(g, e->a->sym))) {
+		int64_t v[3] = { 0, 0, 0 };
+		struct aggspec want = { .htype = 1 + (int)e->op, .loc = e->loc };
+
+		for (int i = 0; i < e->nargs && i < 3; i++)
+			if (!literal(e->args[i], &v[i]))
+				return;
+		if ((int)e->op == HIST_LINEAR) {
+			want.start = v[0];
+			want.stop = v[1];
+			want.step = v[2];
+			if (v[2] <= 0 || v[1] <= v[0] || (v[1] - v[0]) / v[2] > 126) {
+				unsupported(g, e->loc, "a linear histogram of more than 126 or no buckets");
+				return;
+			}
+		}
+		if (!sp->htype) {
+			int shift = sp->shift;
+
+			*sp = want;
+			sp->shift = shift;
+		} else if (sp->htype != want.htype || sp->start != want.start ||
+			   sp->stop != want.stop || sp->step != want.step) {
+			unsupported(g, e->loc, "two different histograms of one statistic");
+		}
+	}
+}
+
+static void specs(struct gen *g)
+{
+	struct program *prog = g->s->program;
+
+	g->specs = arena_alloc(&g->s->arena, sizeof(*g->specs) * ((size_t)prog->globals.n + 1));
+	memset(g->specs, 0, sizeof(*g->specs) * ((size_t)prog->globals.n + 1));
+	for (int i = 0; i < prog->probes.n; i++) {
+		struct dprobe *dp = prog->probes.v[i];
+
+		spec_stmt(g, dp->body);
+		spec_expr(g, dp->cond);
+	}
+	for (int i = 0; i < prog->used.n; i++)
+		spec_stmt(g, ((struct function *)prog->used.v[i])->body);
+}
+
+/* "identifier 'a' at FILE:L:C", where a run-time error about a names it */
+static const char *ident_at(struct gen *g, struct loc loc, const char *name)
+{
+	char buf[512];
+	char *msg;
+
+	diag_format_loc(g->s, loc, buf, sizeof(buf));
+	msg = arena_strfmt(&g->s->arena, "identifier '%s' at %s", name, buf);
+	return c_string(g, msg, strlen(msg));
+}
+
+/* the keys of a[...] as a compound literal; *wild gets a bit per '*' */
+static const char *keylist(struct gen *g, struct symbol *y, struct expr **args, int n,
+			   unsigned *wild)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+
+	*wild = 0;
+	sb_puts(&sb, "((const struct sd_key[]){ ");
+	for (int i = 0; i < n; i++) {
+		if (args[i]->kind == E_WILDCARD) {
+			*wild |= 1u << i;
+			sb_puts(&sb, y->keys[i] == TY_STRING ? "{ .s = \"\" }, " : "{ 0 }, ");
+		} else if (y->keys[i] == TY_STRING) {
+			sb_printf(&sb, "{ .s = %s }, ", expr(g, args[i]));
+		} else {
+			sb_printf(&sb, "{ .n = %s }, ", expr(g, args[i]));
+		}
+	}
+	sb_puts(&sb, "})");
+	r = arena_strdup(&g->s->arena, sb.buf);
+	sb_release(&sb);
+	return r;
+}
+
+static const char *uniq(struct gen *g, const char *base)
+{
+	return arena_strfmt(&g->s->arena, "%s%d", base, g->labels++);
+}
+
+/* room in the frame for one merged statistic of y */
+static const char *stat_temp(struct gen *g, struct symbol *y)
+{
+	int n = g->stats++;
+
+	sb_printf(&g->frame, "\tint64_t s%d[SD_STAT_WORDS(%d)];\n", n, buckets_of(spec_of(g, y)));
+	return arena_strfmt(&g->s->arena, "(struct sd_stat *)f->s%d", n);
+}
+
+/* the merged statistic of x or a[k] (e is E_VAR or E_INDEX) */
+static const char *stat_read(struct gen *g, struct expr *e)
+{
+	struct symbol *y = e->sym;
+	const char *keys = "NULL";
+	unsigned wild = 0;
+
+	if (e->kind == E_INDEX)
+		keys = keylist(g, y, e->args, e->nargs, &wild);
+	return arena_strfmt(&g->s->arena, "_sd_agg_read(&%s, %s, %s)", gname(g, y), keys,
+			    stat_temp(g, y));
+}
+
+static const char *index_read(struct gen *g, struct expr *e)
+{
+	struct symbol *y = e->sym;
+	unsigned wild;
+	const char *keys = keylist(g, y, e->args, e->nargs, &wild);
+
+	if (y->type == TY_STRING)
+		return arena_strfmt(&g->s->arena, "({ char *t_ = %s; strscpy(t_, _sd_map_get_str(&%s, %s), "
+				    "MAXSTRINGLEN); t_; })", temp(g), gname(g, y), keys);
+	return arena_strfmt(&g->s->arena, "_sd_map_get_long(&%s, %s)", gname(g, y), keys);
+}
+
+static const char *in_expr(struct gen *g, struct expr *e)
+{
+	struct symbol *y = e->sym;
+	unsigned wild;
+	const char *keys = keylist(g, y, e->args, e->nargs, &wild);
+
+	if (y->type == TY_STATS)
+		return arena_strfmt(&g->s->arena, "(int64_t)_sd_agg_exists(&%s, %s, %uu)", gname(g, y),
+				    keys, wild);
+	if (wild)
+		return arena_strfmt(&g->s->arena, "(int64_t)_sd_map_exists_slice(&%s, %s, %uu)",
+				    gname(g, y), keys, wild);
+	return arena_strfmt(&g->s->arena, "(int64_t)(_sd_map_find(&%s, %s) != 0)", gname(g, y), keys);
+}
+
+/* x op= r on a long lvalue *p */
+static const char *compound(struct gen *g, enum op op, const char *p, const char *r)
+{
+	struct arena *A = &g->s->arena;
+
+	switch (op) {
+	case OP_ASSIGN:
+		return r;
+	case OP_DIV:
+		return arena_strfmt(A, "_sd_div(c, %s, %s)", p, r);
+	case OP_MOD:
+		return arena_strfmt(A, "_sd_mod(c, %s, %s)", p, r);
+	case OP_SHL:
+		return arena_strfmt(A, "(int64_t)((uint64_t)%s << (%s & 63))", p, r);
+	case OP_SHR:
+		return arena_strfmt(A, "(%s >> (%s & 63))", p, r);
+	default:
+		return arena_strfmt(A, "(int64_t)((uint64_t)%s %s (uint64_t)%s)", p, ast_op_name(op), r);
+	}
+}
+
+/* a[k] = v, a[k] op= v, a[k] .= s, x <<< v, a[k] <<< v */
+static const char *index_assign(struct gen *g, struct expr *e)
+{
+	struct arena *A = &g->s->arena;
+	struct expr *lv = e->a;
+	struct symbol *y = lv->sym;
+	const char *where = ident_at(g, lv->loc, y->name);
+	const char *keys = "NULL", *rhs, *r = uniq(g, "r"), *p = uniq(g, "p");
+	unsigned wild = 0;
+
+	if (lv->kind == E_INDEX)
+		keys = keylist(g, y, lv->args, lv->nargs, &wild);
+	rhs = expr(g, e->b);
+	if (e->op == OP_AGG)
+		return arena_strfmt(A, "({ int64_t %s = %s; _sd_agg_add(c, &%s, %s, %s, %s); %s; })", r,
+				    rhs, gname(g, y), keys, r, where, r);
+	if (y->type == TY_STRING) {
+		if (e->op == OP_CONCAT)
+			return arena_strfmt(A, "({ const char *%s = %s; char *%s = _sd_map_sref(c, &%s, %s, %s); "
+					    "%s ? strcpy(%s, _sd_concat(%s, %s, %s)) : (char *)\"\"; })",
+					    r, rhs, p, gname(g, y), keys, where, p, p, temp(g), p, r);
+		return arena_strfmt(A, "(char *)_sd_map_set_str(c, &%s, %s, %s, %s)", gname(g, y), keys,
+				    rhs, where);
+	}
+	if (e->op == OP_ASSIGN)
+		return arena_strfmt(A, "_sd_map_set_long(c, &%s, %s, %s, %s)", gname(g, y), keys, rhs,
+				    where);
+	return arena_strfmt(A, "({ int64_t %s = %s; int64_t *%s = _sd_map_lref(c, &%s, %s, %s); "
+			    "%s ? (*%s = %s) : 0; })", r, rhs, p, gname(g, y), keys, where, p, p,
+			    compound(g, e->op, arena_strfmt(A, "*%s", p), r));
+}
+
+static const char *index_incdec(struct gen *g, struct expr *e)
+{
+	struct expr *lv = e->a;
+	struct symbol *y = lv->sym;
+	const char *p = uniq(g, "p");
+	unsigned wild;
+	const char *keys = keylist(g, y, lv->args, lv->nargs, &wild);
+
+	return arena_strfmt(&g->s->arena, "({ int64_t *%s = _sd_map_lref(c, &%s, %s, %s); %s ? %s : 0; })",
+			    p, gname(g, y), keys, ident_at(g, lv->loc, y->name), p,
+			    arena_strfmt(&g->s->arena, e->kind == E_PREINC ? "%2$s*%1$s" : "(*%1$s)%2$s",
+					 p, ast_op_name(e->op)));
+}
+
+static const char *statop(struct gen *g, struct expr *e)
+{
+	const char *st = uniq(g, "st");
+
+	return arena_strfmt(&g->s->arena, "({ struct sd_stat *%s = %s; _sd_stat_op(c, &%s, %s, %d); })",
+			    st, stat_read(g, e->a), gname(g, e->a->sym), st, (int)e->op);
+}
+
+static const char *hist_bucket(struct gen *g, struct expr *e)
+{
+	const char *st = uniq(g, "st");
+
+	return arena_strfmt(&g->s->arena, "({ struct sd_stat *%s = %s; _sd_hist_bucket(c, &%s, %s, %s); })",
+			    st, stat_read(g, e->a->a), gname(g, e->a->a->sym), st, expr(g, e->b));
+}
+
+/* print(@hist_log(x)), println, sprint, sprintln: a histogram among the values */
+static bool has_hist(struct expr *e)
+{
+	for (int i = 0; i < e->nargs; i++)
+		if (e->args[i]->kind == E_HIST)
+			return true;
+	return false;
+}
+
+static const char *print_hist(struct gen *g, struct expr *e)
+{
+	struct arena *A = &g->s->arena;
+	struct strbuf sb = STRBUF_INIT;
+	bool to_string = e->name[0] == 's';
+	bool newline = strstr(e->name, "ln") != NULL;
+	const char *out = to_string ? temp(g) : NULL, *r;
+
+	if (strcmp(e->name + to_string, "print") && strcmp(e->name + to_string, "println")) {
+		unsupported(g, e->loc, "a histogram in this function");
+		return "0";
+	}
+	sb_puts(&sb, "({ ");
+	if (to_string)
+		sb_printf(&sb, "%s[0] = '\\0'; ", out);
+	for (int i = 0; i < e->nargs; i++) {
+		struct expr *a = e->args[i];
+		const char *st = uniq(g, "st");
+
+		if (a->kind == E_HIST) {
+			sb_printf(&sb, "{ struct sd_stat *%s = %s; if (!%s->count) ", st,
+				  stat_read(g, a->a), st);
+			sb_printf(&sb, "{ _sd_error_str(c, \"empty aggregate\"); c->where = %s; } ",
+				  ident_at(g, e->loc, e->name));
+			if (to_string)
+				sb_printf(&sb, "else _sd_hist_sprint(%s + strlen(%s), &%s, %s); } ", out, out,
+					  gname(g, a->a->sym), st);
+			else
+				sb_printf(&sb, "else _sd_hist_print(c, &%s, %s); } ", gname(g, a->a->sym), st);
+		} else if (a->type == TY_STRING) {
+			if (to_string)
+				sb_printf(&sb, "strlcat(%s, %s, MAXSTRINGLEN); ", out, expr(g, a));
+			else
+				sb_printf(&sb, "if (!c->error) _sd_print(c, %s); ", expr(g, a));
+		} else {
+			if (to_string)
+				sb_printf(&sb, "{ size_t n_ = strlen(%s); snprintf(%s + n_, MAXSTRINGLEN - n_, "
+					  "\"%%lld\", (long long)%s); } ", out, out, expr(g, a));
+			else
+				sb_printf(&sb, "if (!c->error) _sd_print_long(c, %s); ", expr(g, a));
+		}
+	}
+	if (newline)
+		sb_printf(&sb, to_string ? "strlcat(%s, \"\\n\", MAXSTRINGLEN); " :
+			  "if (!c->error) _sd_print(c, \"\\n\"); ", out);
+	sb_printf(&sb, "%s; })", to_string ? out : "0");
+	r = arena_strdup(A, sb.buf);
+	sb_release(&sb);
+	return r;
+}
+
+static void foreach_stmt(struct gen *g, struct stmt *st)
+{
+	struct foreach *fe = st->fe;
+	struct expr *arr = fe->array;
+	struct symbol *y = arr->kind == E_HIST ? arr->a->sym : arr->sym;
+	const char *m = uniq(g, "m"), *i = uniq(g, "i"), *lim = NULL, *sk = NULL;
+	unsigned wild = 0;
+
+	line(g, "{");
+	g->indent++;
+	if (fe->limit) {
+		lim = uniq(g, "lim");
+		line(g, "int64_t %s = %s;", lim, expr(g, fe->limit));
+	}
+	if (arr->kind == E_HIST) {
+		/* every bucket, empty ones too */
+		const char *s = uniq(g, "st");
+
+		line(g, "struct sd_stat *%s = %s;", s, stat_read(g, arr->a));
+		line(g, "for (int %s = 0; %s < %s.buckets; %s++) {", i, i, gname(g, y), i);
+		g->indent++;
+		if (lim)
+			line(g, "if (%s-- <= 0)\n\t\tbreak;", lim);
+		line(g, "%s = %s;", var_ref(g, fe->keys[0]->sym), i);
+		if (fe->value)
+			line(g, "%s = %s->hist[%s];", var_ref(g, fe->value->sym), s, i);
+		g->indent--;
+		loop_body(g, st->then);
+		g->indent--;
+		line(g, "}");
+		return;
+	}
+	if (y->type == TY_STATS) {
+		line(g, "struct sd_map *%s = &%s.merged;", m, gname(g, y));
+		line(g, "if (!_sd_agg_merge_all(c, &%s, %s))", gname(g, y),
+		     ident_at(g, arr->loc, y->name));
+		line(g, "\tgoto %s;", g->errlabel);
+	} else {
+		line(g, "struct sd_map *%s = &%s;", m, gname(g, y));
+	}
+	if (fe->sort_key)
+		line(g, "_sd_map_sort(%s, %d, %d, %d);", m, fe->sort_key < 0 ? 0 : fe->sort_key,
+		     fe->sort_dir, fe->sort_stat >= 0 ? fe->sort_stat : STAT_COUNT);
+	if (arr->kind == E_INDEX) {
+		sk = uniq(g, "k");
+		line(g, "const struct sd_key *%s = %s;", sk, keylist(g, y, arr->args, arr->nargs, &wild));
+	}
+	line(g, "for (u32 %s = %s->head; %s; %s = _sd_map_next(%s, %s)) {", i, m, i, i, m, i);
+	g->indent++;
+	if (sk)
+		line(g, "if (!_sd_map_match(%s, %s, %s, %uu))\n\t\tcontinue;", m, i, sk, wild);
+	if (lim)
+		line(g, "if (%s-- <= 0)\n\t\tbreak;", lim);
+	for (int k = 0; k < fe->nkeys; k++) {
+		struct symbol *ks = fe->keys[k]->sym;
+
+		if (y->keys[k] == TY_STRING)
+			line(g, "strscpy(%s, _sd_map_ks(%s, %s, %d), MAXSTRINGLEN);", var_ref(g, ks), m, i, k);
+		else
+			line(g, "%s = _sd_map_kn(%s, %s, %d);", var_ref(g, ks), m, i, k);
+	}
+	if (fe->value) {
+		struct symbol *vs = fe->value->sym;
+
+		if (y->type == TY_STRING)
+			line(g, "strscpy(%s, _sd_map_val(%s, %s), MAXSTRINGLEN);", var_ref(g, vs), m, i);
+		else
+			line(g, "%s = *(int64_t *)_sd_map_val(%s, %s);", var_ref(g, vs), m, i);
+	}
+	g->indent--;
+	loop_body(g, st->then);
+	g->indent--;
+	line(g, "}");
+}
+
+static void delete_stmt(struct gen *g, struct stmt *st)
+{
+	struct expr *e = st->e;
+	struct symbol *y = e->sym;
+	unsigned wild = 0;
+	const char *keys;
+
+	if (!y || (e->kind != E_VAR && e->kind != E_INDEX)) {
+		unsupported(g, e->loc, "deleting this");
+		return;
+	}
+	if (y->type == TY_STATS) {
+		keys = e->kind == E_INDEX ? keylist(g, y, e->args, e->nargs, &wild) : "NULL";
+		line(g, "_sd_agg_delete(&%s, %s, %uu, %s);", gname(g, y), keys, wild,
+		     e->kind == E_VAR ? "true" : "false");
+	} else if (e->kind == E_VAR && y->arity > 0) {
+		line(g, "_sd_map_clear(&%s);", gname(g, y));
+	} else if (e->kind == E_VAR) {
+		if (y->type == TY_STRING)
+			line(g, "%s[0] = '\\0';", var_ref(g, y));
+		else
+			line(g, "%s = 0;", var_ref(g, y));
+	} else {
+		keys = keylist(g, y, e->args, e->nargs, &wild);
+		if (wild)
+			line(g, "_sd_map_delete_slice(&%s, %s, %uu);", gname(g, y), keys, wild);
+		else
+			line(g, "_sd_map_delete(&%s, %s);", gname(g, y), keys);
+	}
+}
+
+/* the C declaration of a global */
+static void global_decl(struct gen *g, struct symbol *y)
+{
+	struct strbuf *out = g->out;
+	struct session *s = g->s;
+	char kt[MAX_KEYS + 1];
+	const char *max;
+
+	for (int k = 0; k < y->arity && k < MAX_KEYS; k++)
+		kt[k] = y->keys[k] == TY_STRING ? 's' : 'n';
+	kt[y->arity > 0 ? y->arity : 0] = '\0';
+	max = y->global->maxsize ? arena_strfmt(&s->arena, "%" PRId64, y->global->maxsize) :
+		"MAXMAPENTRIES";
+	sb_printf(out, "static DEFINE_RWLOCK(g_%s_lock);\n", y->name);
+	if (y->type == TY_STATS) {
+		struct aggspec *sp = spec_of(g, y);
+		static const char *const ht[] = { "SD_HIST_NONE", "SD_HIST_LOG", "SD_HIST_LINEAR" };
+
+		sb_printf(out, "static struct sd_agg g_%s = SD_AGG(\"%s\", \"%s\", %s, %s, %d, %s, "
+			  "%" PRId64 ", %" PRId64 ", %" PRId64 ");\n", y->name, y->name, kt,
+			  y->arity > 0 ? max : "0", y->global->wrap ? "true" : "false", sp->shift,
+			  ht[sp->htype], sp->start, sp->stop, sp->step);
+	} else if (y->arity > 0) {
+		sb_printf(out, "static struct sd_map g_%s = SD_MAP(\"%s\", \"%s\", %s, %s, %s);\n",
+			  y->name, y->name, kt, y->type == TY_STRING ? "SD_V_STR" : "SD_V_LONG", max,
+			  y->global->wrap ? "true" : "false");
+	} else if (y->type == TY_STRING) {
+		sb_printf(out, "static char g_%s[MAXSTRINGLEN]%s;\n", y->name,
+			  y->global->init ? arena_strfmt(&s->arena, " = %s",
+				c_string(g, y->global->init->str, y->global->init->len)) : "");
+	} else {
+		sb_printf(out, "static int64_t g_%s%s;\n", y->name,
+			  y->global->init ? arena_strfmt(&s->arena, " = %" PRId64 "LL",
+							 y->global->init->num) : "");
+	}
+}
+
+/* the tables module init walks to allocate arrays and statistics */
+static void data_tables(struct gen *g)
+{
+	struct program *prog = g->s->program;
+	struct strbuf *out = g->out;
+
+	sb_puts(out, "static struct sd_map *const sd_maps[] = {\n");
+	for (int i = 0; i < prog->globals.n; i++) {
+		struct symbol *y = prog->globals.v[i];
+
+		if (!y->dropped && y->arity > 0 && y->type != TY_STATS)
+			sb_printf(out, "\t&g_%s,\n", y->name);
+	}
+	sb_puts(out, "\tNULL\n};\nstatic struct sd_agg *const sd_aggs[] = {\n");
+	for (int i = 0; i < prog->globals.n; i++) {
+		struct symbol *y = prog->globals.v[i];
+
+		if (!y->dropped && y->type == TY_STATS)
+			sb_printf(out, "\t&g_%s,\n", y->name);
+	}
+	sb_puts(out, "\tNULL\n};\n\n");
+}
+
+/* the locks a handler takes (locks.c) */
+static const char *lock_table(struct gen *g, uint8_t *mode, const char *name)
+{
+	struct program *prog = g->s->program;
+	int n = 0;
+
+	for (int i = 0; i < prog->globals.n; i++) {
+		struct symbol *y = prog->globals.v[i];
+
+		if (!mode[i] || y->dropped)
+			continue;
+		if (!n)
+			sb_printf(g->out, "static const struct sd_lock %s_locks[] = {\n", name);
+		sb_printf(g->out, "\t{ &g_%s_lock, %s },\n", y->name, mode[i] == LK_WRITE ? "true" : "false");
+		n++;
+	}
+	if (!n)
+		return "NULL, 0";
+	sb_puts(g->out, "};\n\n");
+	return arena_strfmt(&g->s->arena, "%s_locks, %d", name, n);
+}
+
+/* globals the script writes but never reads: shown when it ends, as stap does */
+static bool shown_global(struct symbol *y)
+{
+	return y->written && !y->read && !y->tapset && !y->dropped &&
+	       (y->type == TY_LONG || y->type == TY_STRING || y->type == TY_STATS);
+}
+
+/* a[k1,"k2"] for node i of map m */
+static void display_keys(struct gen *g, struct symbol *y, const char *m)
+{
+	struct strbuf fmt = STRBUF_INIT, args = STRBUF_INIT;
+
+	sb_printf(&fmt, "%s[", y->name);
+	for (int k = 0; k < y->arity; k++) {
+		sb_puts(&fmt, k ? "," : "");
+		if (y->keys[k] == TY_STRING) {
+			sb_puts(&fmt, "\\\"%s\\\"");
+			sb_printf(&args, ", _sd_map_ks(%s, i, %d)", m, k);
+		} else {
+			sb_puts(&fmt, "%lld");
+			sb_printf(&args, ", (long long)_sd_map_kn(%s, i, %d)", m, k);
+		}
+	}
+	sb_puts(&fmt, "]");
+	sb_printf(g->out, "\t\t_sd_printf(c, \"%s\"%s);\n", fmt.buf, args.buf ? args.buf : "");
+	sb_release(&fmt);
+	sb_release(&args);
+}
+
+static const char stat_line[] =
+	"\" @count=%lld @min=%lld @max=%lld @sum=%lld @avg=%lld\\n\", (long long)st->count, "
+	"(long long)st->min, (long long)st->max, (long long)st->sum, "
+	"(long long)div64_s64(st->sum, st->count)";
+
+static bool global_display(struct gen *g)
+{
+	struct program *prog = g->s->program;
+	struct strbuf *o = g->out;
+	int words = 0;
+	bool any = false;
+
+	for (int i = 0; i < prog->globals.n; i++) {
+		struct symbol *y = prog->globals.v[i];
+
+		if (shown_global(y) && y->type == TY_STATS && buckets_of(spec_of(g, y)) + 16 > words)
+			words = buckets_of(spec_of(g, y)) + 16;
+	}
+	for (int i = 0; i < prog->globals.n; i++) {
+		struct symbol *y = prog->globals.v[i];
+
+		if (!shown_global(y))
+			continue;
+		if (!any)
+			sb_printf(o, "/* written but never read: shown at the end */\n"
+				  "static void sdp_globals(struct sd_context *c)\n{\n"
+				  "\tint64_t *tmp = _sd_frame(c, %d * sizeof(int64_t));\n"
+				  "\tstruct sd_stat *st;\n\tu32 i;\n\n"
+				  "\t(void)st;\n\t(void)i;\n\tif (!tmp)\n\t\treturn;\n", words ? words : 1);
+		any = true;
+		if (y->type == TY_STATS && y->arity > 0) {
+			sb_printf(o, "\tif (_sd_agg_merge_all(c, &g_%s, \"identifier '%s'\")) {\n", y->name,
+				  y->name);
+			sb_printf(o, "\t\t_sd_map_sort(&g_%s.merged, 0, -1, SD_COUNT);\n", y->name);
+			sb_printf(o, "\t\tfor (i = g_%s.merged.head; i; i = _sd_map_next(&g_%s.merged, i)) {\n",
+				  y->name, y->name);
+			sb_printf(o, "\t\tst = _sd_map_val(&g_%s.merged, i);\n", y->name);
+			display_keys(g, y, arena_strfmt(&g->s->arena, "&g_%s.merged", y->name));
+			sb_printf(o, "\t\t_sd_printf(c, %s);\n\t\t}\n\t}\n", stat_line);
+		} else if (y->type == TY_STATS) {
+			sb_printf(o, "\tst = _sd_agg_read(&g_%s, NULL, (struct sd_stat *)tmp);\n", y->name);
+			sb_printf(o, "\tif (!st->count)\n\t\t_sd_printf(c, \"%s @count=0x0\\n\");\n", y->name);
+			sb_printf(o, "\telse\n\t\t_sd_printf(c, \"%s%s);\n", y->name, stat_line + 1);
+		} else if (y->arity > 0) {
+			sb_printf(o, "\t_sd_map_sort(&g_%s, 0, -1, 0);\n", y->name);
+			sb_printf(o, "\tfor (i = g_%s.head; i; i = _sd_map_next(&g_%s, i)) {\n", y->name, y->name);
+			display_keys(g, y, arena_strfmt(&g->s->arena, "&g_%s", y->name));
+			if (y->type == TY_STRING)
+				sb_printf(o, "\t\t_sd_printf(c, \"=\\\"%%s\\\"\\n\", (char *)_sd_map_val(&g_%s, i));\n",
+					  y->name);
+			else
+				sb_printf(o, "\t\t_sd_printf(c, \"=%%lld\\n\", (long long)*(int64_t *)"
+					  "_sd_map_val(&g_%s, i));\n", y->name);
+			sb_puts(o, "\t}\n");
+		} else if (y->type == TY_STRING) {
+			sb_printf(o, "\t_sd_printf(c, \"%s=\\\"%%s\\\"\\n\", g_%s);\n", y->name, y->name);
+		} else {
+			sb_printf(o, "\t_sd_printf(c, \"%s=%%lld\\n\", (long long)g_%s);\n", y->name, y->name);
+		}
+	}
+	if (any)
+		sb_puts(o, "}\n\n");
+	return any;
+}
+
 
 /* {=== printf formats: the script's into the kernel's ===} */
 
@@ -277,6 +940,8 @@ static const char *call(struct gen *g, struct expr *e)
 	struct strbuf sb = STRBUF_INIT;
 	const char *r;
 
+	if (!fn && has_hist(e))
+		return print_hist(g, e);
 	if (!fn)
 		return builtin(g, e);
 	sb_printf(&sb, "%s(c", cname_fn(g, fn));
@@ -295,9 +960,10 @@ static const char *assign(struct gen *g, struct expr *e)
 	struct arena *A = &g->s->arena;
 	const char *lhs, *rhs;
 
+	if (e->a->kind == E_INDEX || e->op == OP_AGG)
+		return index_assign(g, e);
 	if (e->a->kind != E_VAR) {
-		unsupported(g, e->a->loc, e->op == OP_AGG ? "statistics" :
-			    e->a->kind == E_INDEX ? "arrays" : "assigning to target variables");
+		unsupported(g, e->a->loc, "assigning to target variables");
 		return "0";
 	}
 	lhs = var_ref(g, e->a->sym);
@@ -361,9 +1027,10 @@ static const char *expr(struct gen *g, struct expr *e)
 	case E_POSTINC: {
 		const char *v;
 
+		if (e->a->kind == E_INDEX)
+			return index_incdec(g, e);
 		if (e->a->kind != E_VAR) {
-			unsupported(g, e->a->loc, e->a->kind == E_INDEX ? "arrays" :
-				    "incrementing target variables");
+			unsupported(g, e->a->loc, "incrementing target variables");
 			return "0";
 		}
 		v = var_ref(g, e->a->sym);
@@ -409,14 +1076,20 @@ static const char *expr(struct gen *g, struct expr *e)
 	case E_ASSIGN:
 		return assign(g, e);
 	case E_INDEX:
+		if (!e->sym || e->sym->type == TY_STATS) {
+			unsupported(g, e->loc, "this use of a statistics array");
+			return "0";
+		}
+		return index_read(g, e);
 	case E_IN:
-	case E_WILDCARD:
-		unsupported(g, e->loc, "arrays");
-		return "0";
+		return in_expr(g, e);
 	case E_STATOP:
-	case E_HIST:
+		return statop(g, e);
 	case E_HIST_BUCKET:
-		unsupported(g, e->loc, "statistics");
+		return hist_bucket(g, e);
+	case E_WILDCARD:
+	case E_HIST:
+		unsupported(g, e->loc, "this use of a histogram");
 		return "0";
 	case E_REGEX:
 		unsupported(g, e->loc, "regular expressions");
@@ -536,10 +1209,10 @@ static void stmt(struct gen *g, struct stmt *st)
 		break;
 	}
 	case S_FOREACH:
-		unsupported(g, st->loc, "foreach");
+		foreach_stmt(g, st);
 		break;
 	case S_DELETE:
-		unsupported(g, st->loc, "delete");
+		delete_stmt(g, st);
 		break;
 	default:
 		break;
@@ -570,6 +1243,7 @@ static void begin_body(struct gen *g)
 	sb_release(&g->body);
 	sb_release(&g->frame);
 	g->temps = 0;
+	g->stats = 0;
 	g->indent = 1;
 	g->errlabel = "out";
 }
@@ -671,39 +1345,6 @@ static int cmp_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* globals the script writes but never reads: shown when it ends, as stap does */
-static bool shown_global(struct symbol *y)
-{
-	return y->written && !y->read && !y->tapset && !y->dropped && y->arity <= 0 &&
-	       (y->type == TY_LONG || y->type == TY_STRING);
-}
-
-static bool global_display(struct gen *g)
-{
-	struct program *prog = g->s->program;
-	bool any = false;
-
-	for (int i = 0; i < prog->globals.n; i++) {
-		struct symbol *y = prog->globals.v[i];
-
-		if (!shown_global(y))
-			continue;
-		if (!any)
-			sb_puts(g->out, "/* written but never read: shown at the end */\n"
-				"static void sdp_globals(struct sd_context *c)\n{\n");
-		any = true;
-		if (y->type == TY_STRING)
-			sb_printf(g->out, "\t_sd_printf(c, \"%s=\\\"%%s\\\"\\n\", g_%s);\n", y->name,
-				  y->name);
-		else
-			sb_printf(g->out, "\t_sd_printf(c, \"%s=%%lld\\n\", (long long)g_%s);\n",
-				  y->name, y->name);
-	}
-	if (any)
-		sb_puts(g->out, "}\n\n");
-	return any;
-}
-
 static void probe_table(struct gen *g, const char *name, enum family fam, bool globals)
 {
 	struct program *prog = g->s->program;
@@ -730,11 +1371,11 @@ static void probe_table(struct gen *g, const char *name, enum family fam, bool g
 
 		for (; idx < prog->probes.n && prog->probes.v[idx] != v[i]; idx++)
 			;
-		sb_printf(g->out, "\t{ sdp_%d, %s },\n", idx, c_string(g, v[i]->point,
-								       strlen(v[i]->point)));
+		sb_printf(g->out, "\t{ sdp_%d, %s, %s },\n", idx, c_string(g, v[i]->point,
+			  strlen(v[i]->point)), g->plocks[idx]);
 	}
 	if (globals)
-		sb_puts(g->out, "\t{ sdp_globals, \"end\" },\n");
+		sb_printf(g->out, "\t{ sdp_globals, \"end\", %s },\n", g->glocks);
 	sb_printf(g->out, "\t{ NULL, NULL }\n};\n\n");
 }
 
@@ -778,8 +1419,8 @@ static void timers(struct gen *g)
 			rnd = arena_strfmt(&g->s->arena, "%" PRIu64 "ULL",
 					   (uint64_t)dp->randomize * unit_ns(dp->unit));
 		}
-		sb_printf(g->out, "\t{ .probe = { sdp_%d, %s }, .interval_ns = %s, .randomize_ns = %s },\n",
-			  i, c_string(g, dp->point, strlen(dp->point)), iv, rnd);
+		sb_printf(g->out, "\t{ .probe = { sdp_%d, %s, %s }, .interval_ns = %s, .randomize_ns = %s },\n",
+			  i, c_string(g, dp->point, strlen(dp->point)), g->plocks[i], iv, rnd);
 		n++;
 	}
 	if (!n)
@@ -818,15 +1459,46 @@ static const char glue[] =
 "\t_sd_transport_done(atomic_long_read(&_sd_errors), atomic_long_read(&_sd_skipped));\n"
 "}\n"
 "\n"
+"static void sd_data_free(void)\n"
+"{\n"
+"\tfor (size_t i = 0; sd_maps[i]; i++)\n"
+"\t\t_sd_map_free(sd_maps[i]);\n"
+"\tfor (size_t i = 0; sd_aggs[i]; i++)\n"
+"\t\t_sd_agg_free(sd_aggs[i]);\n"
+"}\n"
+"\n"
+"/* arrays and statistics are allocated whole, before any probe runs */\n"
+"static int sd_data_alloc(void)\n"
+"{\n"
+"\tfor (size_t i = 0; sd_maps[i]; i++)\n"
+"\t\tif (_sd_map_alloc(sd_maps[i]))\n"
+"\t\t\tgoto fail;\n"
+"\tfor (size_t i = 0; sd_aggs[i]; i++)\n"
+"\t\tif (_sd_agg_alloc(sd_aggs[i]))\n"
+"\t\t\tgoto fail;\n"
+"\treturn 0;\n"
+"fail:\n"
+"\tsd_data_free();\n"
+"\treturn -ENOMEM;\n"
+"}\n"
+"\n"
 "static int __init sd_init(void)\n"
 "{\n"
 "\tint rc = _sd_contexts_alloc();\n"
 "\n"
 "\tif (rc)\n"
 "\t\treturn rc;\n"
+"\trc = sd_data_alloc();\n"
+"\tif (rc)\n"
+"\t\tgoto contexts;\n"
 "\trc = _sd_transport_init();\n"
 "\tif (rc)\n"
-"\t\t_sd_contexts_free();\n"
+"\t\tgoto data;\n"
+"\treturn 0;\n"
+"data:\n"
+"\tsd_data_free();\n"
+"contexts:\n"
+"\t_sd_contexts_free();\n"
 "\treturn rc;\n"
 "}\n"
 "\n"
@@ -835,6 +1507,7 @@ static const char glue[] =
 "\t_sd_transport_close();\n"
 "\tif (sd_timers_running)\n"
 "\t\t_sd_timers_stop(sd_timers, sd_ntimers);\n"
+"\tsd_data_free();\n"
 "\t_sd_contexts_free();\n"
 "}\n"
 "\n"
@@ -923,6 +1596,9 @@ int translate(struct session *s, struct strbuf *out)
 	struct gen g = { .s = s, .out = out };
 	int before = s->nerrors;
 
+	specs(&g);
+	g.locks = locks_compute(s);
+	g.plocks = arena_alloc(&s->arena, sizeof(*g.plocks) * ((size_t)prog->probes.n + 1));
 	sb_puts(out, "/* generated by sonde: the script's probes as a kernel module */\n");
 	sb_printf(out, "#ifndef MAXNESTING\n#define MAXNESTING %d\n#endif\n", nesting(s));
 	sb_puts(out, "#include \"runtime.h\"\n\n");
@@ -934,22 +1610,11 @@ int translate(struct session *s, struct strbuf *out)
 	for (int i = 0; i < prog->globals.n; i++) {
 		struct symbol *y = prog->globals.v[i];
 
-		if (y->dropped)
-			continue;
-		if (y->arity > 0 || y->arity == -2 || y->type == TY_STATS) {
-			unsupported(&g, y->decl, y->type == TY_STATS ? "statistics" : "arrays");
-			continue;
-		}
-		if (y->type == TY_STRING)
-			sb_printf(out, "static char g_%s[MAXSTRINGLEN]%s;\n", y->name,
-				  y->global->init ? arena_strfmt(&s->arena, " = %s",
-					c_string(&g, y->global->init->str, y->global->init->len)) : "");
-		else
-			sb_printf(out, "static int64_t g_%s%s;\n", y->name,
-				  y->global->init ? arena_strfmt(&s->arena, " = %" PRId64 "LL",
-								 y->global->init->num) : "");
+		if (!y->dropped)
+			global_decl(&g, y);
 	}
 	sb_putc(out, '\n');
+	data_tables(&g);
 	/* prototypes first: functions may call each other in any order */
 	for (int i = 0; i < prog->used.n; i++) {
 		struct function *fn = prog->used.v[i];
@@ -972,8 +1637,18 @@ int translate(struct session *s, struct strbuf *out)
 	}
 	for (int i = 0; i < prog->probes.n; i++)
 		probe_handler(&g, prog->probes.v[i], i);
+	for (int i = 0; i < prog->probes.n; i++)
+		g.plocks[i] = lock_table(&g, g.locks->probe[i], arena_strfmt(&s->arena, "sdp_%d", i));
 	{
 		bool shown = global_display(&g);
+		uint8_t *mode = arena_alloc(&s->arena, (size_t)prog->globals.n + 1);
+
+		for (int i = 0; i < prog->globals.n; i++) {
+			struct symbol *y = prog->globals.v[i];
+
+			mode[i] = !shown_global(y) ? LK_NONE : y->arity > 0 ? LK_WRITE : LK_READ;
+		}
+		g.glocks = lock_table(&g, mode, "sdp_globals");
 
 		probe_table(&g, "sd_begin", PF_BEGIN, false);
 		probe_table(&g, "sd_end", PF_END, shown);

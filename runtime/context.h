@@ -16,6 +16,7 @@ struct sd_context {
 	const char *error;		/* pending run-time error, NULL if none */
 	bool aborting;			/* abort(): the error is not catchable */
 	char error_buf[MAXSTRINGLEN];
+	cycles_t ovl_start, ovl_used;	/* the overload governor's window */
 	size_t sp;			/* bytes of frames in use */
 	char frames[SD_FRAME_BYTES];
 	size_t out_len;			/* bytes gathered in out */

@@ -34,6 +34,16 @@
 #define SD_FRAME_BYTES (32 * 1024)	/* per-CPU room for handler locals */
 #endif
 
+#ifndef MINSTACKSPACE
+#define MINSTACKSPACE 1024	/* free kernel stack a handler needs */
+#endif
+#ifndef STP_OVERLOAD_THRESHOLD
+#define STP_OVERLOAD_THRESHOLD 500000000LL	/* cycles in handlers per interval */
+#endif
+#ifndef STP_OVERLOAD_INTERVAL
+#define STP_OVERLOAD_INTERVAL 1000000000LL	/* cycles */
+#endif
+
 #if INTERRUPTIBLE
 #define SD_ACTIONS MAXACTION_INTERRUPTIBLE
 #else

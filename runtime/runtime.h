@@ -17,12 +17,16 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/timex.h>
 
 #include "limits.h"
 #include "context.h"
+#include "lock.h"
 #include "transport.h"
 #include "print.h"
 #include "session.h"
+#include "map.h"
+#include "stat.h"
 #include "timer.h"
 
 #endif /* _SD_RUNTIME_H_ */

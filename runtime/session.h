@@ -16,6 +16,8 @@ typedef void (*sd_handler_t)(struct sd_context *c);
 struct sd_probe {
 	sd_handler_t fn;
 	const char *pp;		/* probe point, for messages */
+	const struct sd_lock *locks;	/* the globals it uses (lock.h) */
+	int nlocks;
 };
 
 /* exit(): let the current handler finish, then stop the session */
@@ -36,6 +38,48 @@ static void _sd_report_error(struct sd_context *c)
 		_sd_exit(c);
 }
 
+/* a skipped hit; too many end the session */
+static void _sd_skip(struct sd_context *c)
+{
+	if (atomic_long_inc_return(&_sd_skipped) > MAXSKIPPED)
+		_sd_exit(c);
+}
+
+/*
+ * MINSTACKSPACE: a hit that finds less free kernel stack than this is
+ * skipped (only checked on the task's own stack, not on interrupt stacks).
+ */
+static bool _sd_stack_low(void)
+{
+#ifdef current_stack_pointer
+	unsigned long low = (unsigned long)task_stack_page(current);
+	unsigned long sp = current_stack_pointer;
+
+	if (sp > low && sp - low < THREAD_SIZE)
+		return sp - low < MINSTACKSPACE;
+#endif
+	return false;
+}
+
+/*
+ * The overload governor: a CPU that spends more than STP_OVERLOAD_THRESHOLD
+ * cycles in handlers within STP_OVERLOAD_INTERVAL cycles ends the session
+ * with an error, as SystemTap does. -D STP_NO_OVERLOAD turns it off.
+ */
+static bool _sd_overloaded(struct sd_context *c, cycles_t start, cycles_t end)
+{
+#ifndef STP_NO_OVERLOAD
+	if (end - c->ovl_start > STP_OVERLOAD_INTERVAL) {
+		c->ovl_start = end;
+		c->ovl_used = 0;
+	}
+	c->ovl_used += end - start;
+	return c->ovl_used > STP_OVERLOAD_THRESHOLD;
+#else
+	return false;
+#endif
+}
+
 /**
  * _sd_run - run one handler on this CPU
  * @p: the probe
@@ -47,6 +91,7 @@ static void _sd_report_error(struct sd_context *c)
 static void _sd_run(const struct sd_probe *p, bool always)
 {
 	struct sd_context *c;
+	cycles_t start;
 
 	if (!always && atomic_read(&_sd_state) != SD_RUNNING)
 		return;
@@ -54,11 +99,17 @@ static void _sd_run(const struct sd_probe *p, bool always)
 	c = _sd_contexts[smp_processor_id()];
 	if (atomic_inc_return(&c->busy) != 1) {
 		atomic_dec(&c->busy);
-		if (atomic_long_inc_return(&_sd_skipped) > MAXSKIPPED)
-			_sd_exit(c);
+		_sd_skip(c);
 		preempt_enable();
 		return;
 	}
+	if (_sd_stack_low() || !_sd_lock_all(p->locks, p->nlocks)) {
+		_sd_skip(c);
+		atomic_dec(&c->busy);
+		preempt_enable();
+		return;
+	}
+	start = get_cycles();
 	c->actions = SD_ACTIONS;
 	c->error = NULL;
 	c->aborting = false;
@@ -67,9 +118,17 @@ static void _sd_run(const struct sd_probe *p, bool always)
 	c->sp = 0;
 	c->nesting = 0;
 	p->fn(c);
+	_sd_unlock_all(p->locks, p->nlocks);
 	_sd_flush(c);	/* what the handler printed comes before its error */
 	if (c->error && !c->aborting)
 		_sd_report_error(c);
+	if (_sd_overloaded(c, start, get_cycles()) && !c->aborting) {
+		c->error = NULL;
+		_sd_error_str(c, "probe overhead exceeded threshold");
+		c->where = NULL;
+		_sd_report_error(c);
+		_sd_exit(c);
+	}
 	atomic_dec(&c->busy);
 	preempt_enable();
 }
