@@ -17,8 +17,7 @@
  * innermost catch or out of the handler.
  *
  * Not translated yet (an error says so): arrays, statistics, foreach,
- * delete, regular expressions, the printf conversions %b %m %M, target
- * variables and timer.profile.
+ * delete, regular expressions, target variables and timer.profile.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 
 #include "diag.h"
 #include "elaborate.h"
+#include "format.h"
 #include "passes.h"
 #include "locks.h"
 #include "pretty.h"
@@ -593,7 +593,7 @@ static void global_decl(struct gen *g, struct symbol *y)
 	kt[y->arity > 0 ? y->arity : 0] = '\0';
 	max = y->global->maxsize ? arena_strfmt(&s->arena, "%" PRId64, y->global->maxsize) :
 		"MAXMAPENTRIES";
-	sb_printf(out, "static DEFINE_RWLOCK(g_%s_lock);\n", y->name);
+	sb_printf(out, "static __maybe_unused DEFINE_RWLOCK(g_%s_lock);\n", y->name);
 	if (y->type == TY_STATS) {
 		struct aggspec *sp = spec_of(g, y);
 		static const char *const ht[] = { "SD_HIST_NONE", "SD_HIST_LOG", "SD_HIST_LINEAR" };
@@ -757,179 +757,219 @@ static bool global_display(struct gen *g)
 }
 
 
-/* {=== printf formats: the script's into the kernel's ===} */
+/* {=== the print family: calls of the runtime's formatter ===} */
 
 /*
- * Convert a script format for kernel vsnprintf: integer conversions get
- * 'll', %p becomes %#llx, '*' takes an int. types[] receives each
- * argument's C cast.
+ * printf("...", ...), print, printd and the rest become one statement
+ * expression. The arguments are evaluated into a0, a1... first, so one
+ * that raises an error (a division by zero, a failing function) leaves no
+ * output behind. Then the byte counts of %m and %M are checked, and then
+ * each piece of the format is one call of the formatter (runtime/print.h),
+ * which writes into the handler's output or, for sprintf and the other
+ * s-functions, into a string temporary. print and printd are formats of
+ * %d, %s and literal text.
  */
-static const char *kernel_format(struct gen *g, struct expr *fmt, const char **casts, int max,
-				 int *nargs)
+struct printing {
+	struct gen *g;
+	struct expr *call;	/* printf(...) */
+	struct expr **args;	/* the values, a0 a1 ... */
+	int nargs, next;	/* how many, the next one to format */
+	struct strbuf calls;	/* the formatter's calls */
+	struct strbuf checks;	/* conditions to meet before any output */
+	struct strbuf text;	/* literal text not yet in calls */
+};
+
+/* literal text waiting for the next conversion; like SystemTap, a run ends at a NUL */
+static void flush_text(struct printing *p)
 {
+	const char *nul = p->text.len ? memchr(p->text.buf, '\0', p->text.len) : NULL;
+	size_t n = nul ? (size_t)(nul - p->text.buf) : p->text.len;
+
+	if (n)
+		sb_printf(&p->calls, "_sd_fmt_text(&o_, %s, %zu); ", c_string(p->g, p->text.buf, n),
+			  n);
+	p->text.len = 0;
+}
+
+/* ORDER FORMAT_FLAGS */
+static const char *flag_names(struct gen *g, unsigned flags)
+{
+	static const char *const names[] = {
+		"SD_FMT_LEFT", "SD_FMT_PLUS", "SD_FMT_SPACE", "SD_FMT_ALT", "SD_FMT_ZERO",
+	};
 	struct strbuf sb = STRBUF_INIT;
-	const char *s = fmt->str, *r;
-	int n = 0;
+	const char *r;
 
-	for (uint32_t i = 0; i < fmt->len; i++) {
-		uint32_t start;
-
-		if (s[i] != '%') {
-			sb_putc(&sb, s[i]);
-			continue;
-		}
-		if (i + 1 < fmt->len && s[i + 1] == '%') {
-			sb_puts(&sb, "%%");
-			i++;
-			continue;
-		}
-		start = i++;
-		while (i < fmt->len && strchr("-+ 0#", s[i]))
-			i++;
-		for (int part = 0; part < 2; part++) {
-			if (part == 1) {
-				if (i >= fmt->len || s[i] != '.')
-					break;
-				i++;
-			}
-			if (i < fmt->len && s[i] == '*') {
-				if (n < max)
-					casts[n] = "(int)";
-				n++;
-				i++;
-			} else {
-				while (i < fmt->len && s[i] >= '0' && s[i] <= '9')
-					i++;
-			}
-		}
-		sb_add(&sb, s + start, i - start);
-		if (i < fmt->len && s[i] == 'l')
-			i++;
-		if (i >= fmt->len)
-			break;
-		switch (s[i]) {
-		case 'd': case 'i': case 'u': case 'x': case 'X': case 'o':
-			sb_printf(&sb, "ll%c", s[i] == 'i' ? 'd' : s[i]);
-			if (n < max)
-				casts[n] = "(long long)";
-			break;
-		case 'p':
-			sb_puts(&sb, "#llx");
-			if (n < max)
-				casts[n] = "(long long)";
-			break;
-		case 'c':
-			sb_putc(&sb, 'c');
-			if (n < max)
-				casts[n] = "(int)";
-			break;
-		case 's':
-			sb_putc(&sb, 's');
-			if (n < max)
-				casts[n] = "";
-			break;
-		default:
-			unsupported(g, fmt->loc, arena_strfmt(&g->s->arena, "the %%%c conversion", s[i]));
-			break;
-		}
-		n++;
-	}
-	*nargs = n;
-	r = c_string(g, sb.buf ? sb.buf : "", sb.len);
+	if (!flags)
+		return "0";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & 1u << i)
+			sb_printf(&sb, "%s%s", sb.len ? " | " : "", names[i]);
+	r = arena_strdup(&g->s->arena, sb.buf);
 	sb_release(&sb);
 	return r;
 }
 
-/* print/println/printd...: a format from the argument types */
-static const char *format_of(struct gen *g, struct expr **args, int n, const char *delim,
-			     bool newline, const char **casts)
+/* the next value, a0 a1 ...; -1 (and an error) if the format wants more */
+static int next_arg(struct printing *p)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *r;
-
-	for (int i = 0; i < n; i++) {
-		if (i && delim) {
-			for (const char *p = delim; *p; p++) {
-				if (*p == '%')
-					sb_putc(&sb, '%');
-				sb_putc(&sb, *p);
-			}
-		}
-		if (args[i]->type == TY_STRING) {
-			sb_puts(&sb, "%s");
-			casts[i] = "";
-		} else {
-			sb_puts(&sb, "%lld");
-			casts[i] = "(long long)";
-		}
+	if (p->next >= p->nargs) {
+		unsupported(p->g, p->call->loc, "a format that wants more values than it has");
+		return -1;
 	}
+	return p->next++;
+}
+
+/* a width or precision: a number, -1 for none, or the next value */
+static const char *size_arg(struct printing *p, int v)
+{
+	int i;
+
+	if (v != FORMAT_STAR)
+		return arena_strfmt(&p->g->s->arena, "%d", v);
+	i = next_arg(p);
+	return i < 0 ? "0" : arena_strfmt(&p->g->s->arena, "SD_FMT_ARG(a%d)", i);
+}
+
+/* where a run-time error about a value is said to be, as SystemTap says it */
+static const char *near(struct gen *g, struct expr *a)
+{
+	char buf[512];
+	char *msg;
+
+	if (a->kind == E_VAR || a->kind == E_CALL)
+		return ident_at(g, a->loc, a->name);
+	diag_format_loc(g->s, a->loc, buf, sizeof(buf));
+	if (a->kind == E_NUM)
+		msg = arena_strfmt(&g->s->arena, "number '%" PRId64 "' at %s", a->num, buf);
+	else
+		msg = arena_strdup(&g->s->arena, buf);
+	return c_string(g, msg, strlen(msg));
+}
+
+/* one conversion of a format */
+static void print_conv(struct printing *p, const struct format_piece *f)
+{
+	struct gen *g = p->g;
+	const char *flags = flag_names(g, f->flags);
+	int prec_at = f->precision == FORMAT_STAR ? p->next + (f->width == FORMAT_STAR) : -1;
+	const char *width = size_arg(p, f->width);
+	const char *prec = size_arg(p, f->precision);
+	int v = next_arg(p);
+
+	flush_text(p);
+	if (v < 0)
+		return;
+	switch (f->conv) {
+	case 's':
+		sb_printf(&p->calls, "_sd_fmt_str(&o_, a%d, %s, %s, %s); ", v, flags, width, prec);
+		break;
+	case 'c':
+		sb_printf(&p->calls, "_sd_fmt_char(&o_, a%d, %s, %s); ", v, flags, width);
+		break;
+	case 'b':
+		sb_printf(&p->calls, "_sd_fmt_bin(&o_, a%d, %s, %s, %s); ", v, flags, width, prec);
+		break;
+	case 'm':
+	case 'M':
+		/* at most a page: checked before anything is printed, as SystemTap does */
+		if (prec_at >= 0 && prec_at < p->nargs)
+			sb_printf(&p->checks, " && (c->where = %s, _sd_fmt_mem_check(c, a%d))",
+				  near(g, p->args[prec_at]), prec_at);
+		else if (f->precision >= 0)
+			sb_printf(&p->checks, " && (c->where = %s, _sd_fmt_mem_check(c, %d))",
+				  ident_at(g, p->call->loc, p->call->name), f->precision);
+		else
+			sb_printf(&p->checks, " && (c->where = %s, true)",
+				  ident_at(g, p->call->loc, p->call->name));
+		sb_printf(&p->calls, "_sd_fmt_mem(c, &o_, a%d, '%c', %s, %s, %s); ", v, f->conv, flags,
+			  width, prec);
+		break;
+	default:
+		sb_printf(&p->calls, "_sd_fmt_int(&o_, a%d, '%c', %s, %s, %s); ", v, f->conv, flags,
+			  width, prec);
+		break;
+	}
+}
+
+/* printf's format: text and conversions */
+static void print_format(struct printing *p, struct expr *fmt)
+{
+	struct format_scan f;
+	struct format_piece piece;
+
+	format_init(&f, fmt->str, fmt->len);
+	while (format_next(&f, &piece) != FORMAT_END) {
+		if (piece.kind == FORMAT_TEXT)
+			sb_add(&p->text, fmt->str + piece.start, piece.end - piece.start);
+		else if (piece.kind == FORMAT_CONV)
+			print_conv(p, &piece);
+		else
+			unsupported(p->g, fmt->loc, "an invalid format");
+	}
+	if (p->next != p->nargs)
+		unsupported(p->g, p->call->loc, "a format that wants fewer values than it has");
+}
+
+/* print, println, printd, printdln: each value as %d or %s, a delimiter between */
+static void print_values(struct printing *p, const struct expr *delim, bool newline)
+{
+	for (int i = 0; i < p->nargs; i++) {
+		if (i && delim)
+			sb_add(&p->text, delim->str, delim->len);
+		flush_text(p);
+		if (p->args[i]->type == TY_STRING)
+			sb_printf(&p->calls, "_sd_fmt_str(&o_, a%d, 0, -1, -1); ", i);
+		else
+			sb_printf(&p->calls, "_sd_fmt_int(&o_, a%d, 'd', 0, -1, -1); ", i);
+	}
+	p->next = p->nargs;
 	if (newline)
-		sb_putc(&sb, '\n');
-	r = c_string(g, sb.buf ? sb.buf : "", sb.len);
-	sb_release(&sb);
-	return r;
+		sb_putc(&p->text, '\n');
 }
 
-/*
- * The arguments are evaluated into a0, a1... before anything is printed:
- * one that raises an error (a division by zero, a failing function) must
- * leave no output behind. *decls receives the declarations.
- */
-static const char *arg_list(struct gen *g, struct expr **args, int n, const char **casts,
-			    const char **decls)
-{
-	struct strbuf sb = STRBUF_INIT, d = STRBUF_INIT;
-	const char *r;
-
-	for (int i = 0; i < n; i++) {
-		if (args[i]->kind == E_HIST) {
-			unsupported(g, args[i]->loc, "printing a histogram");
-			continue;
-		}
-		sb_printf(&d, "__auto_type a%d = %s%s; ", i, casts[i] ? casts[i] : "",
-			  expr(g, args[i]));
-		sb_printf(&sb, ", a%d", i);
-	}
-	r = arena_strdup(&g->s->arena, sb.buf ? sb.buf : "");
-	*decls = arena_strdup(&g->s->arena, d.buf ? d.buf : "");
-	sb_release(&sb);
-	sb_release(&d);
-	return r;
-}
-
+/* print_call -> PRINT '(' [format|delimiter ','] values ')' */
 static const char *builtin(struct gen *g, struct expr *e)
 {
+	struct arena *A = &g->s->arena;
 	const char *n = e->name;
 	bool to_string = n[0] == 's';
 	const char *base = to_string ? n + 1 : n;
-	const char *casts[64] = {0};
-	const char *fmt, *args, *decls;
-	struct expr **a = e->args;
-	int na = e->nargs;
+	bool printd = !strcmp(base, "printd") || !strcmp(base, "printdln");
+	bool first_is_text = printd || !strcmp(base, "printf");
+	struct printing p = { .g = g, .call = e };
+	struct strbuf decls = STRBUF_INIT;
+	const char *r;
 
-	if (na > 64) {
-		unsupported(g, e->loc, "more than 64 arguments to a print function");
-		return "0";
+	p.args = e->args + first_is_text;
+	p.nargs = e->nargs - first_is_text;
+	for (int i = 0; i < p.nargs; i++) {
+		if (p.args[i]->kind == E_HIST) {
+			unsupported(g, p.args[i]->loc, "printing a histogram");
+			continue;
+		}
+		sb_printf(&decls, "__auto_type a%d = %s; ", i, expr(g, p.args[i]));
 	}
-	if (!strcmp(base, "printf")) {
-		int want;
-
-		fmt = kernel_format(g, a[0], casts, 64, &want);
-		a++;
-		na--;
-	} else if (!strcmp(base, "printd") || !strcmp(base, "printdln")) {
-		fmt = format_of(g, a + 1, na - 1, a[0]->str, base[6] == 'l', casts);
-		a++;
-		na--;
-	} else {
-		fmt = format_of(g, a, na, NULL, !strcmp(base, "println"), casts);
-	}
-	args = arg_list(g, a, na, casts, &decls);
+	if (!strcmp(base, "printf"))
+		print_format(&p, e->args[0]);
+	else
+		print_values(&p, printd ? e->args[0] : NULL, printd ? base[6] == 'l' :
+			     !strcmp(base, "println"));
+	flush_text(&p);
 	if (to_string)
-		return arena_strfmt(&g->s->arena, "({ %schar *s_ = %s; if (!c->error) "
-				    "_sd_sprintf(s_, %s%s); s_; })", decls, temp(g), fmt, args);
-	return arena_strfmt(&g->s->arena, "({ %sif (!c->error) _sd_printf(c, %s%s); 0; })",
-			    decls, fmt, args);
+		r = arena_strfmt(A, "({ %schar *s_ = %s; s_[0] = '\\0'; if (!c->error%s) { "
+				 "struct sd_fmt o_; _sd_fmt_string(&o_, s_); %s_sd_fmt_string_done(&o_); } "
+				 "s_; })", decls.buf ? decls.buf : "", temp(g), p.checks.buf ? p.checks.buf : "",
+				 p.calls.buf ? p.calls.buf : "");
+	else
+		r = arena_strfmt(A, "({ %sif (!c->error%s) { struct sd_fmt o_; _sd_fmt_print(&o_, c); "
+				 "%s_sd_fmt_print_done(&o_); } 0; })", decls.buf ? decls.buf : "",
+				 p.checks.buf ? p.checks.buf : "", p.calls.buf ? p.calls.buf : "");
+	sb_release(&decls);
+	sb_release(&p.calls);
+	sb_release(&p.checks);
+	sb_release(&p.text);
+	return r;
 }
 
 /* {=== expressions: each becomes a C expression ===} */
@@ -1399,10 +1439,6 @@ static void timers(struct gen *g)
 		struct dprobe *dp = prog->probes.v[i];
 		const char *iv, *rnd;
 
-		if (dp->family == PF_PROFILE) {
-			unsupported(g, dp->loc, "timer.profile");
-			continue;
-		}
 		if (dp->family != PF_TIMER)
 			continue;
 		if (dp->unit == TU_HZ) {
@@ -1426,6 +1462,20 @@ static void timers(struct gen *g)
 	if (!n)
 		sb_puts(g->out, "\t{ .interval_ns = 0 }\n");
 	sb_printf(g->out, "};\nstatic const size_t sd_ntimers = %d;\n\n", n);
+	n = 0;
+	sb_puts(g->out, "static struct sd_profile sd_profiles[] = {\n");
+	for (int i = 0; i < prog->probes.n; i++) {
+		struct dprobe *dp = prog->probes.v[i];
+
+		if (dp->family != PF_PROFILE)
+			continue;
+		sb_printf(g->out, "\t{ .probe = { sdp_%d, %s, %s } },\n", i,
+			  c_string(g, dp->point, strlen(dp->point)), g->plocks[i]);
+		n++;
+	}
+	if (!n)
+		sb_puts(g->out, "\t{ .cpus = NULL }\n");
+	sb_printf(g->out, "};\nstatic const size_t sd_nprofiles = %d;\n\n", n);
 }
 
 static const char glue[] =
@@ -1441,8 +1491,9 @@ static const char glue[] =
 "{\n"
 "\tatomic_set(&_sd_state, SD_RUNNING);\n"
 "\tsd_run_all(sd_begin);\n"
-"\tif (atomic_read(&_sd_state) == SD_RUNNING && sd_ntimers) {\n"
+"\tif (atomic_read(&_sd_state) == SD_RUNNING) {\n"
 "\t\t_sd_timers_start(sd_timers, sd_ntimers);\n"
+"\t\t_sd_profiles_start(sd_profiles, sd_nprofiles);\n"
 "\t\tsd_timers_running = true;\n"
 "\t}\n"
 "}\n"
@@ -1452,6 +1503,7 @@ static const char glue[] =
 "\tatomic_set(&_sd_state, SD_STOPPING);\n"
 "\tif (sd_timers_running) {\n"
 "\t\t_sd_timers_stop(sd_timers, sd_ntimers);\n"
+"\t\t_sd_profiles_stop(sd_profiles, sd_nprofiles);\n"
 "\t\tsd_timers_running = false;\n"
 "\t}\n"
 "\tsd_run_all(atomic_long_read(&_sd_errors) ? sd_error_probes : sd_end);\n"
@@ -1491,10 +1543,15 @@ static const char glue[] =
 "\trc = sd_data_alloc();\n"
 "\tif (rc)\n"
 "\t\tgoto contexts;\n"
-"\trc = _sd_transport_init();\n"
+"\trc = _sd_profiles_alloc(sd_profiles, sd_nprofiles);\n"
 "\tif (rc)\n"
 "\t\tgoto data;\n"
+"\trc = _sd_transport_init();\n"
+"\tif (rc)\n"
+"\t\tgoto profiles;\n"
 "\treturn 0;\n"
+"profiles:\n"
+"\t_sd_profiles_free(sd_profiles, sd_nprofiles);\n"
 "data:\n"
 "\tsd_data_free();\n"
 "contexts:\n"
@@ -1505,8 +1562,11 @@ static const char glue[] =
 "static void __exit sd_fini(void)\n"
 "{\n"
 "\t_sd_transport_close();\n"
-"\tif (sd_timers_running)\n"
+"\tif (sd_timers_running) {\n"
 "\t\t_sd_timers_stop(sd_timers, sd_ntimers);\n"
+"\t\t_sd_profiles_stop(sd_profiles, sd_nprofiles);\n"
+"\t}\n"
+"\t_sd_profiles_free(sd_profiles, sd_nprofiles);\n"
 "\tsd_data_free();\n"
 "\t_sd_contexts_free();\n"
 "}\n"

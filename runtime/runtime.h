@@ -28,5 +28,6 @@
 #include "map.h"
 #include "stat.h"
 #include "timer.h"
+#include "profile.h"
 
 #endif /* _SD_RUNTIME_H_ */
