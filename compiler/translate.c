@@ -25,6 +25,7 @@
 
 #include "diag.h"
 #include "elaborate.h"
+#include "ere.h"
 #include "format.h"
 #include "passes.h"
 #include "locks.h"
@@ -48,6 +49,7 @@ struct gen {
 	struct locks *locks;
 	const char **plocks;	/* per probe: its lock table and count */
 	const char *glocks;	/* the exit display's */
+	struct ere_set *regex;	/* the compiled regular expressions (ere.h) */
 };
 
 static const char *cname_fn(struct gen *g, const struct function *fn)
@@ -493,6 +495,8 @@ static void foreach_stmt(struct gen *g, struct stmt *st)
 		const char *s = uniq(g, "st");
 
 		line(g, "struct sd_stat *%s = %s;", s, stat_read(g, arr->a));
+		if (!fe->value)
+			line(g, "(void)%s;", s);
 		line(g, "for (int %s = 0; %s < %s.buckets; %s++) {", i, i, gname(g, y), i);
 		g->indent++;
 		if (lim)
@@ -521,7 +525,9 @@ static void foreach_stmt(struct gen *g, struct stmt *st)
 		sk = uniq(g, "k");
 		line(g, "const struct sd_key *%s = %s;", sk, keylist(g, y, arr->args, arr->nargs, &wild));
 	}
-	line(g, "for (u32 %s = %s->head; %s; %s = _sd_map_next(%s, %s)) {", i, m, i, i, m, i);
+	/* `delete ARRAY` in the body empties the array and ends the loop */
+	line(g, "for (u32 %s = %s->head; %s; %s = %s->count ? _sd_map_next(%s, %s) : 0) {", i, m, i, i,
+	     m, m, i);
 	g->indent++;
 	if (sk)
 		line(g, "if (!_sd_map_match(%s, %s, %s, %uu))\n\t\tcontinue;", m, i, sk, wild);
@@ -1033,6 +1039,28 @@ static const char *assign(struct gen *g, struct expr *e)
 	}
 }
 
+/*
+ * regex -> a '=~' STRING | a '!~' STRING: the expression is compiled now
+ * (ere.c) and matched at run time (runtime/regex.h), which also keeps the
+ * groups for matched()
+ */
+static const char *regex_match(struct gen *g, struct expr *e)
+{
+	const char *prog;
+
+	if (!e->b || e->b->kind != E_STR) {
+		unsupported(g, e->loc, "a regular expression that is not a literal");
+		return "0";
+	}
+	prog = ere_emit(g->s, &g->regex, e->b->loc, e->b->str, e->b->len);
+	if (!prog) {
+		g->failed = true;
+		return "0";
+	}
+	return arena_strfmt(&g->s->arena, "%s_sd_regex_match(c, &%s, %s)",
+			    e->op == OP_NMATCH ? "(int64_t)!" : "", prog, expr(g, e->a));
+}
+
 static const char *expr(struct gen *g, struct expr *e)
 {
 	struct arena *A = &g->s->arena;
@@ -1132,8 +1160,7 @@ static const char *expr(struct gen *g, struct expr *e)
 		unsupported(g, e->loc, "this use of a histogram");
 		return "0";
 	case E_REGEX:
-		unsupported(g, e->loc, "regular expressions");
-		return "0";
+		return regex_match(g, e);
 	default:
 		unsupported(g, e->loc, "this expression");
 		return "0";
@@ -1716,6 +1743,7 @@ int translate(struct session *s, struct strbuf *out)
 	}
 	timers(&g);
 	sb_puts(out, glue);
+	ere_finish(g.regex, out);
 	sb_release(&g.body);
 	sb_release(&g.frame);
 	return s->nerrors > before ? -1 : 0;

@@ -190,8 +190,11 @@ for k in $kernels; do
 	for f in buildok/*.stp; do printf '%s %s %s\n' "$k" "$tree" "$f"; done
 done >"$tmp/builds"
 # shellcheck disable=SC2016
+# a module must also build without a compiler warning (build.log beside the .ko)
 xargs -P 2 -L 1 sh -c 'out=$(mktemp); if "$0" --disable-cache -r "$2" -p4 "$3" >"$out.ko" 2>"$out.err"; then
-	echo "ok $3 ($1)"; rm -rf "$(dirname "$(cat "$out.ko")")"; else echo "FAIL $3 ($1)";
+	d=$(dirname "$(cat "$out.ko")"); if grep -q "warning:" "$d/build.log" 2>/dev/null; then
+	echo "FAIL $3 ($1): compiler warnings"; grep -A3 "warning:" "$d/build.log" | head -20 | sed "s/^/#   /";
+	else echo "ok $3 ($1)"; fi; rm -rf "$d"; else echo "FAIL $3 ($1)";
 	sed "s/^/#   /" "$out.err" | tail -20; fi; rm -f "$out" "$out.ko" "$out.err"' \
 	"$SONDE" <"$tmp/builds" >"$tmp/buildok" 2>&1
 while IFS= read -r l; do
