@@ -20,8 +20,8 @@ LDLIBS =
 BUILD ?= build
 GEN = $(BUILD)/gen
 
-SRCS = arena.c util.c session.c diag.c target.c preproc.c ast.c pretty.c locks.c \
-       tapset.c elaborate.c types.c probes.c translate.c build.c main.c
+SRCS = arena.c util.c session.c diag.c target.c preproc.c ast.c pretty.c format.c autoconf.c locks.c \
+       tapset.c elaborate.c types.c probes.c ere.c translate.c build.c main.c
 GEN_SRCS = $(GEN)/parser.c $(GEN)/lexer.c
 OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o
 
@@ -78,6 +78,8 @@ install: all
 	cp -R tapset/. $(DESTDIR)$(DATADIR)/tapset/
 	install -d $(DESTDIR)$(DATADIR)/runtime
 	install -m 644 runtime/*.h $(DESTDIR)$(DATADIR)/runtime/
+	install -d $(DESTDIR)$(DATADIR)/runtime/autoconf
+	install -m 644 runtime/autoconf/*.c $(DESTDIR)$(DATADIR)/runtime/autoconf/
 	install -m 644 docs/sonde.1 $(DESTDIR)$(MANDIR)/man1/sonde.1
 	install -d $(DESTDIR)$(MANDIR)/man8
 	install -m 644 docs/sonde-run.8 $(DESTDIR)$(MANDIR)/man8/sonde-run.8

@@ -4,9 +4,11 @@
  *
  * The C goes into a fresh temporary directory as NAME.c beside a Kbuild
  * file (obj-m := NAME.o, the runtime directory on the include path, -D
- * options as C macros); `make -C KDIR M=DIR modules` does the rest. The
- * directory is kept, since -p4 prints the path of the .ko inside it.
+ * options as C macros) and sd_autoconf.h, the kernel features of the tree
+ * (autoconf.c); `make -C KDIR M=DIR modules` does the rest. The directory
+ * is kept, since -p4 prints the path of the .ko inside it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "autoconf.h"
 #include "diag.h"
 #include "passes.h"
 #include "target.h"
@@ -46,33 +49,52 @@ static unsigned long long fnv(const char *p)
 	return fnv1a(FNV1A_INIT, p, strlen(p));
 }
 
+static int is_header(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return n > 2 && !strcmp(de->d_name + n - 2, ".h");
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
 /*
  * The module cache key: the C, the Kbuild file (name, -D options), the
- * kernel tree and release, sonde's version and every runtime header.
+ * kernel tree and release, sonde's version, the tree's features (@features,
+ * the text of sd_autoconf.h) and every header of the runtime directory,
+ * by name and content, so that a new header is covered without a change
+ * here.
  */
 static unsigned long long cache_key(struct session *s, const char *csrc, const char *kbuild,
-				    const char *rt)
+				    const char *rt, const char *features)
 {
-	static const char *const headers[] = {
-		"runtime.h", "limits.h", "context.h", "transport.h", "transport_msgs.h",
-		"print.h", "session.h", "timer.h",
-	};
 	struct target *t = target_get(s);
 	unsigned long long h = fnv(csrc);
+	struct dirent **ents;
+	int n;
 
 	h = fnv1a(h, kbuild, strlen(kbuild));
 	h = fnv1a(h, t->build_dir, strlen(t->build_dir));
 	h = fnv1a(h, t->release, strlen(t->release));
 	h = fnv1a(h, SONDE_VERSION, strlen(SONDE_VERSION));
-	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+	h = fnv1a(h, features, strlen(features));
+	n = scandir(rt, &ents, is_header, by_name);
+	for (int i = 0; i < n; i++) {
 		size_t len;
-		char *text = read_file(arena_strfmt(&s->arena, "%s/%s", rt, headers[i]), &len);
+		char *text = read_file(arena_strfmt(&s->arena, "%s/%s", rt, ents[i]->d_name), &len);
 
+		h = fnv1a(h, ents[i]->d_name, strlen(ents[i]->d_name) + 1);
 		if (text) {
 			h = fnv1a(h, text, len);
 			free(text);
 		}
+		free(ents[i]);
 	}
+	if (n >= 0)
+		free(ents);
 	return h;
 }
 
@@ -114,7 +136,7 @@ const char *build_module(struct session *s, const char *csrc)
 	struct target *t = target_get(s);
 	const char *rt = runtime_dir(s);
 	char dir[] = "/tmp/sondeXXXXXX";
-	const char *name, *kbuild, *cmd, *log, *cdir, *ko;
+	const char *name, *kbuild, *cmd, *log, *cdir, *ko, *features;
 	char *cached = NULL;
 	struct strbuf flags = STRBUF_INIT;
 	int status;
@@ -129,20 +151,26 @@ const char *build_module(struct session *s, const char *csrc)
 			rt);
 		return NULL;
 	}
+	features = autoconf_header(s, rt);
+	if (!features)
+		return NULL;
 	name = s->module_name ? s->module_name :
 	       arena_strfmt(&s->arena, "sonde_%08llx", fnv(csrc) & 0xffffffffULL);
 	for (int i = 0; i < s->ndefines; i++)
 		sb_printf(&flags, " -D%s%s%s", s->defines[i]->name,
 			  s->defines[i]->value ? "=" : "",
 			  s->defines[i]->value ? s->defines[i]->value : "");
-	/* the runtime is all static functions: a script uses some of them */
-	kbuild = arena_strfmt(&s->arena, "obj-m := %s.o\nccflags-y := -I%s -Wno-unused-function%s\n",
-			      name, rt, flags.buf ? flags.buf : "");
+	/*
+	 * The runtime is all static functions: a script uses some of them.
+	 * $(src) is the build directory, where sd_autoconf.h is.
+	 */
+	kbuild = arena_strfmt(&s->arena, "obj-m := %s.o\nccflags-y := -I%s -I$(src) "
+			      "-Wno-unused-function%s\n", name, rt, flags.buf ? flags.buf : "");
 	sb_release(&flags);
 	cdir = s->no_cache ? NULL : session_cache_dir(s);
 	if (cdir) {
 		cached = arena_strfmt(&s->arena, "%s/modules/%016llx/%s.ko", cdir,
-				      cache_key(s, csrc, kbuild, rt), name);
+				      cache_key(s, csrc, kbuild, rt, features), name);
 		if (path_exists(cached)) {
 			if (s->verbose)
 				fprintf(stderr, "Pass 4: using the cached %s\n", cached);
@@ -154,7 +182,8 @@ const char *build_module(struct session *s, const char *csrc)
 		return NULL;
 	}
 	if (!write_text(arena_strfmt(&s->arena, "%s/%s.c", dir, name), csrc) ||
-	    !write_text(arena_strfmt(&s->arena, "%s/Kbuild", dir), kbuild)) {
+	    !write_text(arena_strfmt(&s->arena, "%s/Kbuild", dir), kbuild) ||
+	    !write_text(arena_strfmt(&s->arena, "%s/" AUTOCONF_HEADER, dir), features)) {
 		fprintf(stderr, "sonde: error: cannot write into '%s': %s\n", dir, strerror(errno));
 		return NULL;
 	}

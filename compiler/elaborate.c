@@ -331,6 +331,8 @@ static void use(struct symbol *y, int ctx)
 {
 	if (ctx & CTX_READ)
 		y->read = true;
+	if ((ctx & CTX_READ) && !(ctx & CTX_WRITE))
+		y->rvalue = true;
 	if (ctx & CTX_WRITE)
 		y->written = true;
 }

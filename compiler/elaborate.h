@@ -24,6 +24,7 @@ struct symbol {
 	enum type keys[MAX_KEYS];
 	struct global *global;
 	bool read, written, tapset;
+	bool rvalue;		/* read other than by ++, += and the like */
 	int hist;		/* 0, or 1 + HIST_* once a histogram reads it */
 	struct loc hist_loc;
 	bool dropped;

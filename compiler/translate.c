@@ -6,6 +6,8 @@
  *
  *   #include "runtime.h"
  *   globals                 static int64_t g_NAME; static char g_NAME[MAXSTRINGLEN];
+ *                           struct sd_map g_NAME (arrays), struct sd_agg g_NAME
+ *                           (statistics), rwlock_t g_NAME_lock each
  *   function frames         struct sdf_NAME_N_frame { params, locals, string temporaries };
  *   script functions        static int64_t sdf_NAME_N(struct sd_context *c, ...)
  *   probe frames, handlers  static void sdp_N(struct sd_context *c)
@@ -16,8 +18,11 @@
  * action budget and checking for a pending error; an error jumps to the
  * innermost catch or out of the handler.
  *
- * Not translated yet (an error says so): arrays, statistics, foreach,
- * delete, regular expressions, target variables and timer.profile.
+ * Every handler's table entry lists the locks of the globals it uses
+ * (locks.c), which _sd_run takes before it runs.
+ *
+ * Not translated yet (an error says so): target variables, and the few
+ * statistics uses listed under trans-unsupported in docs/errors.md.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -529,10 +534,11 @@ static void foreach_stmt(struct gen *g, struct stmt *st)
 	line(g, "for (u32 %s = %s->head; %s; %s = %s->count ? _sd_map_next(%s, %s) : 0) {", i, m, i, i,
 	     m, m, i);
 	g->indent++;
-	if (sk)
-		line(g, "if (!_sd_map_match(%s, %s, %s, %uu))\n\t\tcontinue;", m, i, sk, wild);
+	/* as in SystemTap, limit counts the elements a slice skips too */
 	if (lim)
 		line(g, "if (%s-- <= 0)\n\t\tbreak;", lim);
+	if (sk)
+		line(g, "if (!_sd_map_match(%s, %s, %s, %uu))\n\t\tcontinue;", m, i, sk, wild);
 	for (int k = 0; k < fe->nkeys; k++) {
 		struct symbol *ks = fe->keys[k]->sym;
 
@@ -604,13 +610,14 @@ static void global_decl(struct gen *g, struct symbol *y)
 		struct aggspec *sp = spec_of(g, y);
 		static const char *const ht[] = { "SD_HIST_NONE", "SD_HIST_LOG", "SD_HIST_LINEAR" };
 
-		sb_printf(out, "static struct sd_agg g_%s = SD_AGG(\"%s\", \"%s\", %s, %s, %d, %s, "
+		sb_printf(out, "static struct sd_agg g_%s = SD_AGG(\"%s\", \"%s\", %s, %s, %s, %d, %s, "
 			  "%" PRId64 ", %" PRId64 ", %" PRId64 ");\n", y->name, y->name, kt,
-			  y->arity > 0 ? max : "0", y->global->wrap ? "true" : "false", sp->shift,
+			  y->arity > 0 ? max : "0", y->global->maxsize ? "true" : "false",
+			  y->global->wrap ? "true" : "false", sp->shift,
 			  ht[sp->htype], sp->start, sp->stop, sp->step);
 	} else if (y->arity > 0) {
-		sb_printf(out, "static struct sd_map g_%s = SD_MAP(\"%s\", \"%s\", %s, %s, %s);\n",
-			  y->name, y->name, kt, y->type == TY_STRING ? "SD_V_STR" : "SD_V_LONG", max,
+		sb_printf(out, "static struct sd_map g_%s = SD_MAP%s(\"%s\", \"%s\", %s, %s, %s);\n",
+			  y->name, y->global->maxsize ? "_SIZED" : "", y->name, kt, y->type == TY_STRING ? "SD_V_STR" : "SD_V_LONG", max,
 			  y->global->wrap ? "true" : "false");
 	} else if (y->type == TY_STRING) {
 		sb_printf(out, "static char g_%s[MAXSTRINGLEN]%s;\n", y->name,
@@ -671,7 +678,7 @@ static const char *lock_table(struct gen *g, uint8_t *mode, const char *name)
 /* globals the script writes but never reads: shown when it ends, as stap does */
 static bool shown_global(struct symbol *y)
 {
-	return y->written && !y->read && !y->tapset && !y->dropped &&
+	return y->written && !y->rvalue && !y->tapset && !y->dropped &&
 	       (y->type == TY_LONG || y->type == TY_STRING || y->type == TY_STATS);
 }
 
@@ -1249,6 +1256,9 @@ static void stmt(struct gen *g, struct stmt *st)
 			line(g, "strscpy(ret, %s, MAXSTRINGLEN);", expr(g, st->e));
 		else if (st->e)
 			line(g, "ret = %s;", expr(g, st->e));
+		/* an error in the value goes to the enclosing catch, if any */
+		if (st->e && strcmp(g->errlabel, "out"))
+			line(g, "if (unlikely(c->error))\n\t\tgoto %s;", g->errlabel);
 		line(g, "goto out;");
 		break;
 	case S_TRY: {
@@ -1375,11 +1385,12 @@ static void script_function(struct gen *g, struct function *fn)
 	sb_puts(o, "\n");
 	if (fn->type == TY_STRING)
 		sb_puts(o, "\tret[0] = '\\0';\n");
-	sb_puts(o, "\tif (++c->nesting > MAXNESTING) {\n\t\t_sd_error_str(c, \"MAXNESTING exceeded\");\n");
+	sb_printf(o, "\tif (++c->nesting > MAXNESTING) {\n\t\t_sd_error_str(c, \"MAXNESTING exceeded\");\n"
+		  "\t\tc->where = %s;\n", ident_at(g, fn->loc, fn->name));
 	sb_printf(o, "\t\tc->nesting--;\n\t\treturn%s;\n\t}\n", fn->type == TY_VOID ? "" : " ret");
 	sb_puts(o, "\tf = _sd_frame(c, sizeof(*f));\n\tif (!f)\n\t\tgoto nest;\n");
 	sb_puts(o, g->body.buf ? g->body.buf : "");
-	sb_puts(o, "out:\n\t_sd_frame_pop(c, sizeof(*f));\nnest:\n\tc->nesting--;\n");
+	sb_puts(o, "out: __maybe_unused;\n\t_sd_frame_pop(c, sizeof(*f));\nnest:\n\tc->nesting--;\n");
 	sb_puts(o, fn->type == TY_VOID ? "}\n\n" : "\treturn ret;\n}\n\n");
 	g->fn = NULL;
 }
@@ -1402,7 +1413,7 @@ static void probe_handler(struct gen *g, struct dprobe *dp, int n)
 	if (cond)
 		sb_printf(o, "\tif (!(%s) || c->error)\n\t\tgoto out;\n", cond);
 	sb_puts(o, g->body.buf ? g->body.buf : "");
-	sb_puts(o, "out:\n\t_sd_frame_pop(c, sizeof(*f));\n}\n\n");
+	sb_puts(o, "out: __maybe_unused;\n\t_sd_frame_pop(c, sizeof(*f));\n}\n\n");
 }
 
 static int cmp_seq(const void *a, const void *b)
@@ -1433,16 +1444,22 @@ static void probe_table(struct gen *g, const char *name, enum family fam, bool g
 			v[k - 1] = t;
 		}
 	sb_printf(g->out, "static const struct sd_probe %s[] = {\n", name);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i <= n; i++) {
 		int idx = 0;
+
+		/* the exit display is an end probe of sequence 0 after the script's */
+		if (globals && (i == n || v[i]->seq > 0)) {
+			sb_printf(g->out, "\t{ sdp_globals, \"end\", %s },\n", g->glocks);
+			globals = false;
+		}
+		if (i == n)
+			break;
 
 		for (; idx < prog->probes.n && prog->probes.v[idx] != v[i]; idx++)
 			;
 		sb_printf(g->out, "\t{ sdp_%d, %s, %s },\n", idx, c_string(g, v[i]->point,
 			  strlen(v[i]->point)), g->plocks[idx]);
 	}
-	if (globals)
-		sb_printf(g->out, "\t{ sdp_globals, \"end\", %s },\n", g->glocks);
 	sb_printf(g->out, "\t{ NULL, NULL }\n};\n\n");
 }
 
@@ -1508,16 +1525,24 @@ static void timers(struct gen *g)
 static const char glue[] =
 "static bool sd_timers_running;\n"
 "\n"
-"static void sd_run_all(const struct sd_probe *v)\n"
+"/*\n"
+" * begin probes stop once the session is not running (exit() in one skips\n"
+" * the rest); end probes stop once errors end the session, and the error\n"
+" * probes run instead\n"
+" */\n"
+"static void sd_run_all(const struct sd_probe *v, bool begin)\n"
 "{\n"
-"\tfor (; v->fn; v++)\n"
+"\tfor (; v->fn; v++) {\n"
+"\t\tif (begin ? atomic_read(&_sd_state) != SD_RUNNING : atomic_read(&_sd_failed))\n"
+"\t\t\tbreak;\n"
 "\t\t_sd_run(v, true);\n"
+"\t}\n"
 "}\n"
 "\n"
 "static void _sd_on_start(void)\n"
 "{\n"
 "\tatomic_set(&_sd_state, SD_RUNNING);\n"
-"\tsd_run_all(sd_begin);\n"
+"\tsd_run_all(sd_begin, true);\n"
 "\tif (atomic_read(&_sd_state) == SD_RUNNING) {\n"
 "\t\t_sd_timers_start(sd_timers, sd_ntimers);\n"
 "\t\t_sd_profiles_start(sd_profiles, sd_nprofiles);\n"
@@ -1533,7 +1558,10 @@ static const char glue[] =
 "\t\t_sd_profiles_stop(sd_profiles, sd_nprofiles);\n"
 "\t\tsd_timers_running = false;\n"
 "\t}\n"
-"\tsd_run_all(atomic_long_read(&_sd_errors) ? sd_error_probes : sd_end);\n"
+"\tsd_run_all(sd_end, false);\n"
+"\tif (atomic_read(&_sd_failed))\n"
+"\t\tfor (const struct sd_probe *p = sd_error_probes; p->fn; p++)\n"
+"\t\t\t_sd_run(p, true);\n"
 "\tatomic_set(&_sd_state, SD_STOPPED);\n"
 "\t_sd_transport_done(atomic_long_read(&_sd_errors), atomic_long_read(&_sd_skipped));\n"
 "}\n"
@@ -1650,8 +1678,9 @@ static int calls_depth(struct depth *d, struct expr *e)
 	if (e->kind == E_CALL && e->fn) {
 		for (int i = 0; i < d->n; i++) {
 			if (d->stack[i] == e->fn) {
+				/* the recursive call counts, as in SystemTap */
 				d->recursive = true;
-				return m;
+				return m > 1 ? m : 1;
 			}
 		}
 		if (d->n < 64) {
@@ -1739,7 +1768,7 @@ int translate(struct session *s, struct strbuf *out)
 
 		probe_table(&g, "sd_begin", PF_BEGIN, false);
 		probe_table(&g, "sd_end", PF_END, shown);
-		probe_table(&g, "sd_error_probes", PF_ERROR, shown);
+		probe_table(&g, "sd_error_probes", PF_ERROR, false);
 	}
 	timers(&g);
 	sb_puts(out, glue);

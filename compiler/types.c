@@ -14,6 +14,7 @@
 
 #include "diag.h"
 #include "elaborate.h"
+#include "format.h"
 
 #define MAX_ROUNDS 64
 
@@ -159,70 +160,54 @@ struct fmt_arg {
 	char spec[16];
 };
 
-/* digits, or '*' taking a long argument: a width or a precision */
-static uint32_t width(const char *s, uint32_t len, uint32_t i, const char *what,
-		      struct fmt_arg *out, int *n, int max)
+/* one more argument of a format; spec names it in messages */
+static void fmt_arg(struct fmt_arg *out, int *n, int max, enum type type, const char *spec)
 {
-	if (i < len && s[i] == '*') {
-		if (*n < max) {
-			out[*n].type = TY_LONG;
-			snprintf(out[*n].spec, sizeof(out[*n].spec), "%s", what);
-		}
-		(*n)++;
-		return i + 1;
+	if (*n < max) {
+		out[*n].type = type;
+		snprintf(out[*n].spec, sizeof(out[*n].spec), "%s", spec);
 	}
-	while (i < len && s[i] >= '0' && s[i] <= '9')
-		i++;
-	return i;
+	(*n)++;
 }
 
 /* Parse a printf format; returns the number of arguments it takes or -1. */
 static int parse_format(struct tc *t, struct expr *fmt, struct fmt_arg *out, int max)
 {
 	const char *s = fmt->str;
-	uint32_t len = fmt->len;
+	struct format_scan f;
+	struct format_piece p;
 	int n = 0;
 
-	for (uint32_t i = 0; i < len; i++) {
-		uint32_t start = i;
-		char conv;
+	format_init(&f, s, fmt->len);
+	while (format_next(&f, &p) != FORMAT_END) {
+		char spec[24];
 
-		if (s[i] != '%')
+		if (p.kind == FORMAT_TEXT)
 			continue;
-		if (++i >= len)
-			goto bad;
-		if (s[i] == '%')
+		if (p.kind == FORMAT_CONV) {
+			if (p.width == FORMAT_STAR)
+				fmt_arg(out, &n, max, TY_LONG, "*");
+			if (p.precision == FORMAT_STAR)
+				fmt_arg(out, &n, max, TY_LONG, ".*");
+			/* "%" and the conversion without its '%' */
+			snprintf(spec, sizeof(spec), "%%%.*s", (int)(p.end - p.start - 1),
+				 s + p.start + 1);
+			fmt_arg(out, &n, max, p.conv == 's' ? TY_STRING : TY_LONG, spec);
 			continue;
-		while (i < len && strchr("-+ 0#", s[i]))
-			i++;
-		i = width(s, len, i, "*", out, &n, max);
-		if (i < len && s[i] == '.')
-			i = width(s, len, i + 1, ".*", out, &n, max);
-		if (i < len && s[i] == 'l')	/* accepted and ignored, once */
-			i++;
-		if (i >= len)
-			goto bad;
-		conv = s[i];
-		if (!strchr("diuxXopscbmM", conv)) {
-			char spec[24];
+		}
+		/* FORMAT_BAD: the format ended inside the conversion, or a bad character */
+		if (p.end >= fmt->len) {
+			snprintf(spec, sizeof(spec), "%%");
+		} else {
+			char conv = s[p.end];
 
-			snprintf(spec, sizeof(spec), "%%%.*s", (int)(i - start - 1), s + start + 1);
+			snprintf(spec, sizeof(spec), "%%%.*s", (int)(p.end - p.start - 1),
+				 s + p.start + 1);
 			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "%c",
 				 conv >= 0x20 && conv < 0x7f ? conv : '?');
-			if (t->report)
-				diag_error(t->s, fmt->loc, DIAG_SEM_PRINTF_BAD_SPEC, spec);
-			return -1;
 		}
-		if (n < max) {
-			out[n].type = conv == 's' ? TY_STRING : TY_LONG;
-			snprintf(out[n].spec, sizeof(out[n].spec), "%%%.*s", (int)(i - start),
-				 s + start + 1);
-		}
-		n++;
-		continue;
-bad:
 		if (t->report)
-			diag_error(t->s, fmt->loc, DIAG_SEM_PRINTF_BAD_SPEC, "%");
+			diag_error(t->s, fmt->loc, DIAG_SEM_PRINTF_BAD_SPEC, spec);
 		return -1;
 	}
 	return n;

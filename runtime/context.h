@@ -21,6 +21,7 @@ struct sd_context {
 	char frames[SD_FRAME_BYTES];
 	size_t out_len;			/* bytes gathered in out */
 	char out[STP_BUFFER_SIZE];
+	struct sd_regex_match regex;	/* the last =~ match and the matcher's state */
 };
 
 /* one context per possible CPU; too big for the per-CPU allocator */

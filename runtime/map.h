@@ -46,6 +46,7 @@ struct sd_map {
 	u32 max;		/* nodes */
 	bool wrap;
 	u32 vsize;		/* bytes of a statistics value */
+	bool sized;		/* `global a[N]`: N, not MAXMAPENTRIES */
 	/* set by _sd_map_alloc */
 	u32 nkeys;
 	u32 koff[SD_MAX_KEYS];
@@ -58,6 +59,8 @@ struct sd_map {
 
 #define SD_MAP(nm, kt, vt, mx, wr) \
 	{ .name = (nm), .ktypes = (kt), .vtype = (vt), .max = (mx), .wrap = (wr) }
+#define SD_MAP_SIZED(nm, kt, vt, mx, wr) \
+	{ .name = (nm), .ktypes = (kt), .vtype = (vt), .max = (mx), .wrap = (wr), .sized = true }
 
 static inline struct sd_mnode *_sd_node(const struct sd_map *m, u32 i)
 {
@@ -235,7 +238,10 @@ static u32 _sd_map_insert(struct sd_context *c, struct sd_map *m, const struct s
 			return i;
 	if (!m->free) {
 		if (!m->wrap || !m->head) {
-			_sd_error_fmt(c, "Array overflow, check size limit (%u)", m->max);
+			if (m->sized)
+				_sd_error_fmt(c, "Array overflow, check size limit (%u)", m->max);
+			else
+				_sd_error_str(c, "Array overflow, check MAXMAPENTRIES");
 			c->where = where;
 			return 0;
 		}

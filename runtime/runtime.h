@@ -12,6 +12,9 @@
 /* a script uses only part of the runtime: the rest is not worth a warning */
 #pragma GCC diagnostic ignored "-Wunused-function"
 
+/* SD_HAVE_*: the target kernel's APIs, found by sonde (compiler/autoconf.c) */
+#include "sd_autoconf.h"
+
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -23,6 +26,7 @@
 #include <linux/timex.h>
 
 #include "limits.h"
+#include "regex.h"
 #include "context.h"
 #include "lock.h"
 #include "transport.h"

@@ -10,6 +10,8 @@
 enum sd_state { SD_LOADED, SD_RUNNING, SD_STOPPING, SD_STOPPED };
 
 static atomic_t _sd_state = ATOMIC_INIT(SD_LOADED);
+/* the session ends because of errors: error probes run instead of end probes */
+static atomic_t _sd_failed = ATOMIC_INIT(0);
 
 typedef void (*sd_handler_t)(struct sd_context *c);
 
@@ -34,15 +36,21 @@ static void _sd_report_error(struct sd_context *c)
 	snprintf(msg, sizeof(msg), "%s near %s", c->error,
 		 c->where ? c->where : c->probe_point);
 	_sd_transport_oob(SD_OOB_ERROR, msg);
-	if (atomic_long_inc_return(&_sd_errors) > MAXERRORS)
+	if (atomic_long_inc_return(&_sd_errors) > MAXERRORS) {
+		atomic_set(&_sd_failed, 1);
 		_sd_exit(c);
+	}
 }
 
-/* a skipped hit; too many end the session */
+/* a skipped hit; too many end the session as an error */
 static void _sd_skip(struct sd_context *c)
 {
-	if (atomic_long_inc_return(&_sd_skipped) > MAXSKIPPED)
+	if (atomic_long_inc_return(&_sd_skipped) > MAXSKIPPED &&
+	    atomic_cmpxchg(&_sd_failed, 0, 1) == 0) {
+		_sd_transport_oob(SD_OOB_ERROR, "Skipped too many probes, check MAXSKIPPED or try "
+				  "again with sonde -t for more details");
 		_sd_exit(c);
+	}
 }
 
 /*
@@ -117,6 +125,7 @@ static void _sd_run(const struct sd_probe *p, bool always)
 	c->probe_point = p->pp;
 	c->sp = 0;
 	c->nesting = 0;
+	c->regex.ngroups = 0;	/* matched() sees only this handler's matches */
 	p->fn(c);
 	_sd_unlock_all(p->locks, p->nlocks);
 	_sd_flush(c);	/* what the handler printed comes before its error */

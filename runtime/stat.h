@@ -43,6 +43,7 @@ struct sd_agg {
 	const char *ktypes;
 	u32 max;
 	bool wrap;
+	bool sized;		/* `global a[N]` */
 	int shift;
 	enum sd_hist_type htype;
 	int64_t start, stop, step;
@@ -59,8 +60,8 @@ struct sd_agg_cpu {
 	struct sd_stat st;	/* scalars; must stay last */
 };
 
-#define SD_AGG(nm, kt, mx, wr, sh, ht, a, b, c) \
-	{ .name = (nm), .ktypes = (kt), .max = (mx), .wrap = (wr), .shift = (sh), \
+#define SD_AGG(nm, kt, mx, sz, wr, sh, ht, a, b, c) \
+	{ .name = (nm), .ktypes = (kt), .max = (mx), .sized = (sz), .wrap = (wr), .shift = (sh), \
 	  .htype = (ht), .start = (a), .stop = (b), .step = (c) }
 
 /* words of a merged statistics temporary with n buckets, for frames */
@@ -112,6 +113,7 @@ static int _sd_agg_alloc(struct sd_agg *a)
 		if (array) {
 			p->map = (struct sd_map)SD_MAP(a->name, a->ktypes, SD_V_STAT, a->max, a->wrap);
 			p->map.vsize = a->ssize;
+			p->map.sized = a->sized;
 			if (_sd_map_alloc(&p->map))
 				goto fail;
 		}
@@ -436,7 +438,7 @@ static int64_t _sd_hist_bucket(struct sd_context *c, const struct sd_agg *a, con
 			       int64_t i)
 {
 	if (i < 0 || i >= a->buckets) {
-		_sd_error_fmt(c, "histogram index %lld out of range [0, %d)", (long long)i, a->buckets);
+		_sd_error_str(c, "histogram index out of range");
 		return 0;
 	}
 	return st->hist[i];

@@ -40,8 +40,12 @@ static enum hrtimer_restart _sd_timer_fire(struct hrtimer *hr)
 static void _sd_timers_start(struct sd_timer *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+#ifdef SD_HAVE_HRTIMER_SETUP
+		hrtimer_setup(&v[i].hr, _sd_timer_fire, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+#else
 		hrtimer_init(&v[i].hr, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		v[i].hr.function = _sd_timer_fire;
+#endif
 		hrtimer_start(&v[i].hr, ns_to_ktime(_sd_timer_next(&v[i])), HRTIMER_MODE_REL);
 	}
 }

@@ -82,6 +82,8 @@ script_tiers() { # bin label
 	for f in parseko/*.stp; do check_ko "$1" "$2" 1 "$f"; done
 	for f in semok/*.stp; do check_ok "$1" "$2" 2 "$f"; done
 	for f in semko/*.stp; do check_ko "$1" "$2" 2 "$f"; done
+	# transko: errors of pass 3 (translate), the same shape at -p3
+	for f in transko/*.stp; do check_ko "$1" "$2" 3 "$f"; done
 	for f in ../examples/*.stp; do check_ok "$1" "$2" 2 "$f"; done
 }
 
@@ -207,7 +209,11 @@ done <"$tmp/buildok"
 
 # {=== run: each run/ script in the VM on each kernel, one boot per kernel ===}
 # NAME.out is the expected output (stdout and stderr as they interleave),
-# NAME.rc the expected exit status of sonde-run when it is not 0.
+# NAME.rc the expected exit status of sonde-run when it is not 0, and
+# NAME.opts (optional) extra sonde options for the build, then "--" and the
+# script arguments if any: "-D MAXACTION=50 -- foo 42" builds with
+# "sonde -D MAXACTION=50 ... NAME.stp foo 42". It is read with shell quoting
+# rules ('a b' is one word) and may span lines; "#" starts a comment.
 if [ -n "$kernels" ] && mkdir -p "$tmp/loader" && make -s -C "$top/runtime/loader" STATIC=1 OUT="$tmp/loader" \
 	>"$tmp/loader.log" 2>&1; then
 	: >"$tmp/runbuilds"
@@ -227,11 +233,32 @@ done
 exit 0
 EOS
 	done
-	# shellcheck disable=SC2016
-	xargs -P 2 -L 1 sh -c 'n=$(basename "$2" .stp); ko=$("$0" --disable-cache -r "$1" -p4 -m "$n" "$2" 2>&1) &&
-		cp "$ko" "$3/$n.ko" && rm -rf "$(dirname "$ko")" ||
-		{ echo "# build of $2 for $1 failed:"; echo "$ko" | tail -5 | sed "s/^/#   /"; }' \
-		"$SONDE" <"$tmp/runbuilds"
+	# runbuild.sh SONDE TREE FILE KODIR: build FILE's module as KODIR/NAME.ko
+	cat >"$tmp/runbuild.sh" <<'EOS'
+sonde=$1 tree=$2 f=$3 kodir=$4
+n=$(basename "$f" .stp)
+opts=() sargs=() args=()
+if [ -f "${f%.stp}.opts" ]; then
+	eval "args=($(cat "${f%.stp}.opts")
+)" || { echo "# ${f%.stp}.opts: cannot be read as shell words"; exit 0; }
+fi
+seen=0
+for a in "${args[@]}"; do
+	if [ $seen = 0 ] && [ "$a" = -- ]; then seen=1
+	elif [ $seen = 0 ]; then opts+=("$a")
+	else sargs+=("$a"); fi
+done
+err=$(mktemp)
+if ko=$("$sonde" --disable-cache -r "$tree" -p4 -m "$n" "${opts[@]}" "$f" "${sargs[@]}" 2>"$err") &&
+	cp "$ko" "$kodir/$n.ko"; then
+	rm -rf "$(dirname "$ko")"
+else
+	echo "# build of $f for $tree failed:"; { echo "$ko"; cat "$err"; } | tail -5 | sed "s/^/#   /"
+fi
+rm -f "$err"
+exit 0
+EOS
+	xargs -P 2 -L 1 bash "$tmp/runbuild.sh" "$SONDE" <"$tmp/runbuilds"
 	for k in $kernels; do
 		[ -d "$tmp/pl-$k" ] || continue
 		bash "$top/vm/run.sh" "$k" "$tmp/pl-$k" 600 >"$tmp/vm-$k.log" 2>"$tmp/vm-$k.err"
@@ -273,6 +300,42 @@ if [ -n "$ko1" ] && [ "$ko1" = "$ko2" ] && [ -f "$ko2" ] && grep -q 'using the c
 else
 	cat "$tmp/err" "$tmp/err2" >"$tmp/out"; not_ok "module cache" "$tmp/out"
 fi
+
+# {=== kernel feature tests: run once per tree into sd_autoconf.h, then cached ===}
+# Neither 6.1 nor 6.12 has hrtimer_setup() (6.13); only 6.12 has the
+# two-argument strscpy(); both have copy_from_kernel_nofault().
+acdir="$tmp/cache-autoconf"
+mkdir -p "$acdir"
+cp -R "$cache/tapset-"* "$acdir/" 2>/dev/null
+for k in $kernels; do
+	tree=$(bash "$top/vm/kbuild-dir.sh" "$k" 2>/dev/null) || continue
+	case $k in
+	6.1.*) want="-HRTIMER_SETUP -STRSCPY_2ARG +COPY_FROM_KERNEL_NOFAULT" ;;
+	6.12.*) want="-HRTIMER_SETUP +STRSCPY_2ARG +COPY_FROM_KERNEL_NOFAULT" ;;
+	*) want="" ;;
+	esac
+	SONDE_CACHE=$acdir "$SONDE" -v -p4 -r "$tree" buildok/hello.stp >/dev/null 2>"$tmp/err"
+	SONDE_CACHE=$acdir "$SONDE" -v -p4 -r "$tree" buildok/hello.stp >/dev/null 2>"$tmp/err2"
+	h=$(grep -lF "($tree)" "$acdir"/autoconf/*/sd_autoconf.h 2>/dev/null | head -1)
+	: >"$tmp/out"
+	[ -n "$h" ] || echo "no sd_autoconf.h for $tree in $acdir/autoconf" >>"$tmp/out"
+	grep -q 'kernel feature tests for' "$tmp/err" || echo "the first build ran no feature tests" >>"$tmp/out"
+	if grep -q 'kernel feature tests for' "$tmp/err2" || ! grep -q 'kernel features from' "$tmp/err2"; then
+		echo "the second build did not take the features from the cache" >>"$tmp/out"
+	fi
+	for w in $want; do
+		case $w in
+		+*) grep -qx "#define SD_HAVE_${w#+} 1" "$h" 2>/dev/null || echo "SD_HAVE_${w#+} missing" >>"$tmp/out" ;;
+		-*) ! grep -q "#define SD_HAVE_${w#-} " "$h" 2>/dev/null || echo "SD_HAVE_${w#-} defined" >>"$tmp/out" ;;
+		esac
+	done
+	if [ -s "$tmp/out" ]; then
+		{ cat "$h" "$tmp/err" "$tmp/err2"; } >>"$tmp/out" 2>/dev/null
+		not_ok "kernel feature tests ($k)" "$tmp/out"
+	else
+		ok "kernel feature tests ($k): sd_autoconf.h as expected, cached for the second build"
+	fi
+done
 
 # {=== sonde --vm: the user's way to run a script in a guest ===}
 out=$("$SONDE" --vm=6.12 ../examples/ticker.stp 2 2>"$tmp/err")

@@ -329,10 +329,38 @@ static size_t cmd_recv(char *msg)
 	return n;
 }
 
+/*
+ * Each distinct warning or error is shown once, as SystemTap does: the
+ * messages seen so far are remembered by hash (a bounded table; once it
+ * is full, new messages are shown again every time).
+ */
+#define SEEN_SLOTS 4096
+
+static bool seen_before(uint32_t kind, const char *text, size_t len)
+{
+	static uint64_t seen[SEEN_SLOTS];
+	uint64_t h = 1469598103934665603ULL ^ kind;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+	h |= 1;
+	for (size_t i = 0, k = h % SEEN_SLOTS; i < SEEN_SLOTS; i++, k = (k + 1) % SEEN_SLOTS) {
+		if (seen[k] == h)
+			return true;
+		if (!seen[k]) {
+			seen[k] = h;
+			return false;
+		}
+	}
+	return false;
+}
+
 static void print_oob(uint32_t kind, const char *text, size_t len)
 {
 	while (len && (text[len - 1] == '\n' || text[len - 1] == '\0'))
 		len--;
+	if (seen_before(kind, text, len))
+		return;
 	fflush(out);
 	fprintf(stderr, "%s: %.*s\n", kind == SD_OOB_ERROR ? "ERROR" : "WARNING",
 		(int)len, text);
