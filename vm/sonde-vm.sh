@@ -29,10 +29,16 @@ name=$(basename "$ko" .ko)
 } >"$payload/run.sh"
 rcfile="$payload/rc"
 # the guest's console: print the test's lines ("|" prefixed), keep its status
+# A shell loop, not tr or awk: Debian's awk (mawk) and tr read a pipe in
+# big blocks, which would hold the script's output back until it ends.
 bash "$VM_DIR/run.sh" "$kver" "$payload" "${SONDE_VM_TIMEOUT:-600}" 2>"$payload/vm.err" |
-	tr -d '\r' | awk -v rcfile="$rcfile" '
-		/^SONDE-TEST-END / { sub(/.*rc=/, ""); print > rcfile; next }
-		/^\|/ { print substr($0, 2); fflush() }'
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l//$'\r'/}
+		case $l in
+		SONDE-TEST-END\ *) echo "${l##*rc=}" >"$rcfile" ;;
+		\|*) printf '%s\n' "${l#|}" ;;
+		esac
+	done
 vmrc=${PIPESTATUS[0]}
 if [ -s "$rcfile" ]; then
 	exit "$(cat "$rcfile")"
