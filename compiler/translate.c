@@ -1011,7 +1011,7 @@ static const char *call(struct gen *g, struct expr *e)
 static const char *assign(struct gen *g, struct expr *e)
 {
 	struct arena *A = &g->s->arena;
-	const char *lhs, *rhs;
+	const char *lhs, *rhs, *r;
 
 	if (e->a->kind == E_INDEX || e->op == OP_AGG)
 		return index_assign(g, e);
@@ -1021,29 +1021,26 @@ static const char *assign(struct gen *g, struct expr *e)
 	}
 	lhs = var_ref(g, e->a->sym);
 	rhs = expr(g, e->b);
+	r = uniq(g, "r");
+	/* as in SystemTap, a value whose evaluation failed is not stored */
 	if (e->a->sym->type == TY_STRING) {
-		if (e->op == OP_CONCAT)
-			return arena_strfmt(A, "_sd_concat(%s, strcpy(%s, %s), %s)", lhs,
-					    temp(g), lhs, rhs);
-		return arena_strfmt(A, "({ strscpy(%s, %s, MAXSTRINGLEN); %s; })", lhs, rhs, lhs);
+		if (e->op == OP_CONCAT) {
+			const char *t = temp(g);
+
+			return arena_strfmt(A, "({ const char *%s = %s; if (!c->error) strscpy(%s, "
+					    "_sd_concat(%s, %s, %s), MAXSTRINGLEN); %s; })", r, rhs, lhs,
+					    t, lhs, r, lhs);
+		}
+		return arena_strfmt(A, "({ const char *%s = %s; if (!c->error) strscpy(%s, %s, "
+				    "MAXSTRINGLEN); %s; })", r, rhs, lhs, r, lhs);
 	}
-	switch (e->op) {
-	case OP_ASSIGN:
-		return arena_strfmt(A, "(%s = %s)", lhs, rhs);
-	case OP_DIV:
-		return arena_strfmt(A, "(%s = _sd_div(c, %s, %s))", lhs, lhs, rhs);
-	case OP_MOD:
-		return arena_strfmt(A, "(%s = _sd_mod(c, %s, %s))", lhs, lhs, rhs);
-	case OP_SHL: case OP_SHR:
-		return arena_strfmt(A, "(%s %s= (%s) & 63)", lhs, ast_op_name(e->op), rhs);
-	case OP_AGG:
+	if (e->op == OP_AGG) {
 		unsupported(g, e->loc, "statistics");
 		return "0";
-	default:
-		/* + - * & | ^ wrap like SystemTap's: do them unsigned */
-		return arena_strfmt(A, "(%s = (int64_t)((uint64_t)%s %s (uint64_t)%s))", lhs, lhs,
-				    ast_op_name(e->op), rhs);
 	}
+	/* + - * & | ^ wrap like SystemTap's: compound() does them unsigned */
+	return arena_strfmt(A, "({ int64_t %s = %s; if (!c->error) %s = %s; %s; })", r, rhs, lhs,
+			    compound(g, e->op, lhs, r), lhs);
 }
 
 /*

@@ -233,6 +233,8 @@ static u32 _sd_map_insert(struct sd_context *c, struct sd_map *m, const struct s
 	struct sd_mnode *n;
 	u32 k;
 
+	if (c->error)
+		return 0;	/* the value failed: store nothing, as SystemTap */
 	for (; i; i = _sd_node(m, i)->hnext)
 		if (_sd_node(m, i)->hash == h && _sd_map_same(m, i, key))
 			return i;

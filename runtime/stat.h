@@ -181,6 +181,8 @@ static void _sd_agg_add(struct sd_context *c, struct sd_agg *a, const struct sd_
 {
 	struct sd_agg_cpu *p = a->cpu[smp_processor_id()];
 
+	if (c->error)
+		return;
 	raw_spin_lock(&p->lock);
 	if (a->ktypes[0]) {
 		u32 i = _sd_map_insert(c, &p->map, key, where);
