@@ -24,6 +24,7 @@
  * Not translated yet (an error says so): target variables, and the few
  * statistics uses listed under trans-unsupported in docs/errors.md.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,6 +110,78 @@ static const char *var_ref(struct gen *g, struct symbol *y)
 
 static const char *expr(struct gen *g, struct expr *e);
 static void loop_body(struct gen *g, struct stmt *body);
+
+static bool is_keyword(const char *w, size_t n)
+{
+	static const char *const kw[] = {
+		"if", "else", "for", "foreach", "while", "in", "limit", "return", "delete",
+		"break", "continue", "next", "try", "catch", "global", "function", "probe",
+		"private", "string", "long",
+	};
+
+	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (strlen(kw[i]) == n && !memcmp(kw[i], w, n))
+			return true;
+	return false;
+}
+
+/*
+ * Where a run-time error happened, the way SystemTap names it: the token
+ * that starts the statement ("identifier 'printf' at FILE:L:C", "keyword
+ * at ...", "operator '++' at ..."), as a C string literal.
+ */
+static const char *token_at(struct gen *g, struct loc loc)
+{
+	struct source *src = g->s->sources[loc.file];
+	const char *p = src->text + loc.start, *end = src->text + src->len;
+	char at[512];
+	const char *msg;
+	size_t n = 0;
+
+	diag_format_loc(g->s, loc, at, sizeof(at));
+	if (p < end && (isalpha((unsigned char)*p) || *p == '_' || *p == '$' || *p == '@')) {
+		while (p + n < end && n < 200 && (isalnum((unsigned char)p[n]) || p[n] == '_' ||
+						  (n == 0 && (*p == '$' || *p == '@'))))
+			n++;
+		if (is_keyword(p, n))
+			msg = arena_strfmt(&g->s->arena, "keyword at %s", at);
+		else
+			msg = arena_strfmt(&g->s->arena, "identifier '%.*s' at %s", (int)n, p, at);
+	} else if (p < end && isdigit((unsigned char)*p)) {
+		while (p + n < end && n < 40 && isalnum((unsigned char)p[n]))
+			n++;
+		msg = arena_strfmt(&g->s->arena, "number '%.*s' at %s", (int)n, p, at);
+	} else if (p < end && strchr("+-!~(*&", *p)) {
+		n = p + 1 < end && (p[1] == '+' || p[1] == '-') && p[1] == *p ? 2 : 1;
+		msg = arena_strfmt(&g->s->arena, "operator '%.*s' at %s", (int)n, p, at);
+	} else {
+		msg = at;
+	}
+	return c_string(g, msg, strlen(msg));
+}
+
+/* the operator between two operands (its first character is one of ops) */
+static const char *op_at(struct gen *g, struct expr *a, struct expr *b, const char *ops)
+{
+	struct source *src = g->s->sources[a->loc.file];
+	uint32_t i = a->loc.end;
+	struct loc loc = a->loc;
+	char at[512];
+	const char *msg;
+	size_t n = 1;
+
+	while (i < b->loc.start && i < src->len && !strchr(ops, src->text[i]))
+		i++;
+	if (i >= b->loc.start || i >= src->len)
+		return token_at(g, a->loc);
+	loc.start = i;
+	loc.end = i + 1;
+	while (i + n < src->len && n < 3 && strchr("=<>", src->text[i + n]))
+		n++;
+	diag_format_loc(g->s, loc, at, sizeof(at));
+	msg = arena_strfmt(&g->s->arena, "operator '%.*s' at %s", (int)n, src->text + i, at);
+	return c_string(g, msg, strlen(msg));
+}
 
 /* {=== arrays and statistics ===} */
 
@@ -1114,9 +1187,9 @@ static const char *expr(struct gen *g, struct expr *e)
 
 		switch (e->op) {
 		case OP_DIV:
-			return arena_strfmt(A, "_sd_div(c, %s, %s)", l, r);
+			return arena_strfmt(A, "_sd_div_at(c, %s, %s, %s)", l, r, op_at(g, e->a, e->b, "/"));
 		case OP_MOD:
-			return arena_strfmt(A, "_sd_mod(c, %s, %s)", l, r);
+			return arena_strfmt(A, "_sd_mod_at(c, %s, %s, %s)", l, r, op_at(g, e->a, e->b, "%"));
 		case OP_SHL:
 			return arena_strfmt(A, "(int64_t)((uint64_t)%s << ((%s) & 63))", l, r);
 		case OP_SHR:
@@ -1177,10 +1250,7 @@ static void stmt(struct gen *g, struct stmt *st);
 
 static void where(struct gen *g, struct loc loc)
 {
-	char buf[512];
-
-	diag_format_loc(g->s, loc, buf, sizeof(buf));
-	line(g, "c->where = %s;", c_string(g, buf, strlen(buf)));
+	line(g, "c->where = %s;", token_at(g, loc));
 }
 
 /*

@@ -108,6 +108,21 @@ static inline int64_t _sd_mod(struct sd_context *c, int64_t a, int64_t b)
 	return a - div64_s64(a, b) * b;
 }
 
+/* a / b and a % b that name the operator when b is 0 (where: its location) */
+static inline int64_t _sd_div_at(struct sd_context *c, int64_t a, int64_t b, const char *where)
+{
+	if (unlikely(b == 0) && !c->error)
+		c->where = where;
+	return _sd_div(c, a, b);
+}
+
+static inline int64_t _sd_mod_at(struct sd_context *c, int64_t a, int64_t b, const char *where)
+{
+	if (unlikely(b == 0) && !c->error)
+		c->where = where;
+	return _sd_mod(c, a, b);
+}
+
 static void _sd_contexts_free(void)
 {
 	unsigned int cpu;
