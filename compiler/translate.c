@@ -424,9 +424,11 @@ static const char *compound(struct gen *g, enum op op, const char *p, const char
 	case OP_MOD:
 		return arena_strfmt(A, "_sd_mod(c, %s, %s)", p, r);
 	case OP_SHL:
-		return arena_strfmt(A, "(int64_t)((uint64_t)%s << (%s & 63))", p, r);
+		return arena_strfmt(A, "(int64_t)((uint64_t)%s << ((%s) & 63))", p, r);
 	case OP_SHR:
-		return arena_strfmt(A, "(%s >> (%s & 63))", p, r);
+		return arena_strfmt(A, "(%s >> ((%s) & 63))", p, r);
+	case OP_SHRU:
+		return arena_strfmt(A, "(int64_t)((uint64_t)%s >> ((%s) & 63))", p, r);
 	default:
 		return arena_strfmt(A, "(int64_t)((uint64_t)%s %s (uint64_t)%s)", p, ast_op_name(op), r);
 	}
@@ -1190,17 +1192,9 @@ static const char *expr(struct gen *g, struct expr *e)
 			return arena_strfmt(A, "_sd_div_at(c, %s, %s, %s)", l, r, op_at(g, e->a, e->b, "/"));
 		case OP_MOD:
 			return arena_strfmt(A, "_sd_mod_at(c, %s, %s, %s)", l, r, op_at(g, e->a, e->b, "%"));
-		case OP_SHL:
-			return arena_strfmt(A, "(int64_t)((uint64_t)%s << ((%s) & 63))", l, r);
-		case OP_SHR:
-			return arena_strfmt(A, "(%s >> ((%s) & 63))", l, r);
-		case OP_SHRU:
-			return arena_strfmt(A, "(int64_t)((uint64_t)%s >> ((%s) & 63))", l, r);
-		case OP_AND: case OP_OR: case OP_XOR:
-			return arena_strfmt(A, "(%s %s %s)", l, ast_op_name(e->op), r);
 		default:
-			return arena_strfmt(A, "(int64_t)((uint64_t)%s %s (uint64_t)%s)", l,
-					    ast_op_name(e->op), r);
+			/* + - * wrap like SystemTap's: compound() does them unsigned */
+			return compound(g, e->op, l, r);
 		}
 	}
 	case E_LOGICAL:

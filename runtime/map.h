@@ -159,11 +159,14 @@ static u32 _sd_map_hash(const struct sd_map *m, const struct sd_key *key)
 	return (u32)(h ^ (h >> 32));
 }
 
-static bool _sd_map_same(const struct sd_map *m, u32 i, const struct sd_key *key)
+/* wild: bit k set when key k is '*' */
+static bool _sd_map_match(const struct sd_map *m, u32 i, const struct sd_key *key, u32 wild)
 {
 	u32 k;
 
 	for (k = 0; k < m->nkeys; k++) {
+		if (wild & (1u << k))
+			continue;
 		if (m->ktypes[k] == 's') {
 			if (strncmp(_sd_map_ks(m, i, k), key[k].s, MAXSTRINGLEN - 1))
 				return false;
@@ -181,7 +184,7 @@ static u32 _sd_map_find(const struct sd_map *m, const struct sd_key *key)
 	u32 i = m->heads[h & (m->nbuckets - 1)];
 
 	for (; i; i = _sd_node(m, i)->hnext)
-		if (_sd_node(m, i)->hash == h && _sd_map_same(m, i, key))
+		if (_sd_node(m, i)->hash == h && _sd_map_match(m, i, key, 0))
 			return i;
 	return 0;
 }
@@ -236,7 +239,7 @@ static u32 _sd_map_insert(struct sd_context *c, struct sd_map *m, const struct s
 	if (c->error)
 		return 0;	/* the value failed: store nothing, as SystemTap */
 	for (; i; i = _sd_node(m, i)->hnext)
-		if (_sd_node(m, i)->hash == h && _sd_map_same(m, i, key))
+		if (_sd_node(m, i)->hash == h && _sd_map_match(m, i, key, 0))
 			return i;
 	if (!m->free) {
 		if (!m->wrap || !m->head) {
@@ -329,24 +332,6 @@ static const char *_sd_map_set_str(struct sd_context *c, struct sd_map *m,
 }
 
 /* {=== slices: '*' keys match anything ===} */
-
-/* wild: bit k set when key k is '*' */
-static bool _sd_map_match(const struct sd_map *m, u32 i, const struct sd_key *key, u32 wild)
-{
-	u32 k;
-
-	for (k = 0; k < m->nkeys; k++) {
-		if (wild & (1u << k))
-			continue;
-		if (m->ktypes[k] == 's') {
-			if (strncmp(_sd_map_ks(m, i, k), key[k].s, MAXSTRINGLEN - 1))
-				return false;
-		} else if (_sd_map_kn(m, i, k) != key[k].n) {
-			return false;
-		}
-	}
-	return true;
-}
 
 static bool _sd_map_exists_slice(const struct sd_map *m, const struct sd_key *key, u32 wild)
 {
