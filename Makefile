@@ -106,7 +106,7 @@ asan:
 bench: deps all
 	@sh testsuite/bench.sh
 
-# Fuzz passes 1-2 with libFuzzer for FUZZ_SECONDS (needs clang and libclang-rt).
+# Fuzz passes 1-3 with libFuzzer for FUZZ_SECONDS (needs clang and libclang-rt).
 FUZZ_SECONDS ?= 300
 FUZZ_OBJS = $(filter-out %/main.c,$(SRCS:%=compiler/%)) $(GEN)/parser.c $(GEN)/lexer.c
 fuzz: $(GEN)/parser.c $(GEN)/lexer.c
@@ -114,7 +114,7 @@ fuzz: $(GEN)/parser.c $(GEN)/lexer.c
 	clang -std=c11 -D_GNU_SOURCE -DSONDE_VERSION='"$(VERSION)"' -g -O1 -fsanitize=fuzzer,address,undefined \
 		-Icompiler -I$(GEN) -o build-fuzz/fuzz_front testsuite/fuzz/fuzz_front.c \
 		$(FUZZ_OBJS) compiler/main.c -Dmain=sonde_main
-	for d in parseok parseko semok semko; do for f in testsuite/$$d/*.stp; do \
+	for d in parseok parseko semok semko run buildok transko; do for f in testsuite/$$d/*.stp; do \
 		cp $$f build-fuzz/corpus/$$d-$$(basename $$f); done; done
 	SONDE_TAPSET_DIR=$(CURDIR)/tapset SONDE_CACHE=$(CURDIR)/build-fuzz/cache \
 		build-fuzz/fuzz_front -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \

@@ -1,5 +1,5 @@
 /*
- * fuzz_front.c - libFuzzer target for passes 1 and 2: any input must give
+ * fuzz_front.c - libFuzzer target for passes 1 to 3: any input must give
  * diagnostics or a program, never a crash, hang, leak or sanitizer report.
  * Build and run with `make fuzz` (clang, -fsanitize=fuzzer,address,undefined).
  */
@@ -31,8 +31,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	s.tapset_dir = getenv("SONDE_TAPSET_DIR");
 	text = arena_strndup(&s.arena, (const char *)data, size);
 	session_add_source(&s, "<fuzz>", NULL, text, size, false);
-	if (parse_source(&s, 0, &user) == 0)
-		elaborate(&s, &user);
+	if (parse_source(&s, 0, &user) == 0 && elaborate(&s, &user) == 0) {
+		struct strbuf c = STRBUF_INIT;
+
+		translate(&s, &c);	/* pass 3 too: it must not crash either */
+		sb_release(&c);
+	}
 	session_free(&s);
 	return 0;
 }
