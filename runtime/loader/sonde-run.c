@@ -60,11 +60,14 @@ static int n_relays;
 static FILE *out;
 static uint64_t next_seq = 1;
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, nsignals;
 
+/* the first signal asks for a clean end; a second one stops waiting for it */
 static void on_signal(int sig)
 {
 	got_signal = sig;
+	if (nsignals < 100)
+		nsignals++;
 }
 
 static void on_sigchld(int sig)
@@ -816,6 +819,12 @@ int main(int argc, char **argv)
 			vlog("signal %d: exiting", (int)got_signal);
 			cmd_send(SD_MSG_EXIT, NULL, 0);
 			exit_sent = true;
+			nsignals = 1;
+		}
+		if (exit_sent && nsignals > 1) {
+			fprintf(stderr, "%s: interrupted again: not waiting for the end probes\n",
+				prog);
+			break;
 		}
 	}
 
