@@ -31,7 +31,7 @@ struct symbol {
 };
 
 enum family {
-	PF_BEGIN, PF_END, PF_ERROR, PF_NEVER, PF_TIMER, PF_PROFILE,
+	PF_BEGIN, PF_END, PF_ERROR, PF_NEVER, PF_TIMER, PF_PROFILE, PF_KPROBE,
 };
 
 enum timer_unit { TU_S, TU_MS, TU_US, TU_NS, TU_HZ, TU_JIFFIES };
@@ -47,6 +47,9 @@ struct dprobe {
 	int64_t interval;	/* timer */
 	enum timer_unit unit;
 	int64_t randomize;
+	const char *symbol;	/* kprobe.function("symbol") */
+	bool ret;		/* .return */
+	int64_t maxactive;	/* .maxactive(N), 0 if not given */
 	struct stmt *body;
 	struct expr *cond;
 	struct vec locals;	/* struct symbol * */

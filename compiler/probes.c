@@ -114,7 +114,7 @@ static void arg_error(struct derive *d, const struct ppcomp *c, const char *what
 }
 
 static const char *const unsupported[] = {
-	"kernel", "module", "kprobe", "process", "perf", "procfs", "netfilter",
+	"kernel", "module", "process", "perf", "procfs", "netfilter",
 	"java", "python", "python2", "python3", "input", "kprobe_seq",
 	"debuginfod", "prometheus",
 };
@@ -123,6 +123,7 @@ static const char *const families[] = {
 	"begin", "end", "error", "never", "timer.s", "timer.sec", "timer.ms",
 	"timer.msec", "timer.us", "timer.usec", "timer.ns", "timer.nsec",
 	"timer.hz", "timer.jiffies", "timer.profile", "timer.profile.tick",
+	"kprobe.function", "kprobe.function.return",
 };
 
 /* -l with a wildcard pattern: the built-in points it matches, as templates */
@@ -220,6 +221,46 @@ static struct dprobe *builtin(struct derive *d, const struct ppcomp *c, int n, b
 			return dp;
 		}
 		arg_error(d, &c[1], "is not a timer unit (s, ms, us, ns, hz, jiffies or profile)");
+		return NULL;
+	}
+	if (!strcmp(f, "kprobe") && n >= 2 && !strcmp(c[1].name, "function")) {
+		/* kprobe.function("NAME")[.return[.maxactive(N)]]: no debug information */
+		const char *sym = c[1].arg && c[1].arg->kind == E_STR ? c[1].arg->str : NULL;
+
+		if (c[0].arg) {
+			arg_error(d, &c[0], "takes no argument");
+			return NULL;
+		}
+		if (!sym || !*sym || strpbrk(sym, "*?[ \t")) {
+			arg_error(d, &c[1], "needs the name of a kernel function, without wildcards");
+			return NULL;
+		}
+		dp->family = PF_KPROBE;
+		dp->symbol = sym;
+		if (n >= 3) {
+			if (strcmp(c[2].name, "return") || c[2].arg) {
+				arg_error(d, &c[2], "is not valid here");
+				return NULL;
+			}
+			dp->ret = true;
+		}
+		if (n >= 4) {
+			if (strcmp(c[3].name, "maxactive") || n > 4) {
+				arg_error(d, &c[3], "is not valid here");
+				return NULL;
+			}
+			if (!is_num(&c[3]) || c[3].arg->num <= 0 || c[3].arg->num > 100000) {
+				arg_error(d, &c[3], "needs a positive number");
+				return NULL;
+			}
+			dp->maxactive = c[3].arg->num;
+		}
+		return dp;
+	}
+	if (!strcmp(f, "kprobe")) {	/* kprobe.module(...), kprobe.statement(...) */
+		*known = false;
+		d->unsupported = true;
+		d->unsupported_name = "kprobe";
 		return NULL;
 	}
 	*known = false;

@@ -1581,6 +1581,22 @@ static void timers(struct gen *g)
 	if (!n)
 		sb_puts(g->out, "\t{ .cpus = NULL }\n");
 	sb_printf(g->out, "};\nstatic const size_t sd_nprofiles = %d;\n\n", n);
+	n = 0;
+	sb_puts(g->out, "static struct sd_kprobe sd_kprobes[] = {\n");
+	for (int i = 0; i < prog->probes.n; i++) {
+		struct dprobe *dp = prog->probes.v[i];
+
+		if (dp->family != PF_KPROBE)
+			continue;
+		sb_printf(g->out, "\t{ .probe = { sdp_%d, %s, %s }, .symbol = %s, .ret = %s, "
+			  ".maxactive = %" PRId64 " },\n", i, c_string(g, dp->point, strlen(dp->point)),
+			  g->plocks[i], c_string(g, dp->symbol, strlen(dp->symbol)),
+			  dp->ret ? "true" : "false", dp->maxactive);
+		n++;
+	}
+	if (!n)
+		sb_puts(g->out, "\t{ .symbol = NULL }\n");
+	sb_printf(g->out, "};\nstatic const size_t sd_nkprobes = %d;\n\n", n);
 }
 
 static const char glue[] =
@@ -1604,6 +1620,10 @@ static const char glue[] =
 "{\n"
 "\tatomic_set(&_sd_state, SD_RUNNING);\n"
 "\tsd_run_all(sd_begin, true);\n"
+"\t/* kernel probes after the begin probes; a failure ends the script */\n"
+"\tif (atomic_read(&_sd_state) == SD_RUNNING &&\n"
+"\t    !_sd_kprobes_register(sd_kprobes, sd_nkprobes))\n"
+"\t\t_sd_exit(NULL);\n"
 "\tif (atomic_read(&_sd_state) == SD_RUNNING) {\n"
 "\t\t_sd_timers_start(sd_timers, sd_ntimers);\n"
 "\t\t_sd_profiles_start(sd_profiles, sd_nprofiles);\n"
@@ -1619,6 +1639,7 @@ static const char glue[] =
 "\t\t_sd_profiles_stop(sd_profiles, sd_nprofiles);\n"
 "\t\tsd_timers_running = false;\n"
 "\t}\n"
+"\t_sd_kprobes_unregister(sd_kprobes, sd_nkprobes);\n"
 "\tsd_run_all(sd_end, false);\n"
 "\tif (atomic_read(&_sd_failed))\n"
 "\t\tfor (const struct sd_probe *p = sd_error_probes; p->fn; p++)\n"
@@ -1682,6 +1703,7 @@ static const char glue[] =
 "\t\t_sd_timers_stop(sd_timers, sd_ntimers);\n"
 "\t\t_sd_profiles_stop(sd_profiles, sd_nprofiles);\n"
 "\t}\n"
+"\t_sd_kprobes_unregister(sd_kprobes, sd_nkprobes);\n"
 "\t_sd_profiles_free(sd_profiles, sd_nprofiles);\n"
 "\tsd_data_free();\n"
 "\t_sd_contexts_free();\n"

@@ -36,5 +36,6 @@
 #include "stat.h"
 #include "timer.h"
 #include "profile.h"
+#include "kprobes.h"
 
 #endif /* _SD_RUNTIME_H_ */
