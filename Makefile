@@ -77,7 +77,7 @@ install: all
 	cp vm/*.sh vm/README.md $(DESTDIR)$(PREFIX)/share/sonde/vm/
 	cp -R tapset/. $(DESTDIR)$(DATADIR)/tapset/
 	install -d $(DESTDIR)$(DATADIR)/runtime
-	install -m 644 runtime/*.h $(DESTDIR)$(DATADIR)/runtime/
+	install -m 644 runtime/*.h runtime/*.c $(DESTDIR)$(DATADIR)/runtime/
 	install -d $(DESTDIR)$(DATADIR)/runtime/autoconf
 	install -m 644 runtime/autoconf/*.c $(DESTDIR)$(DATADIR)/runtime/autoconf/
 	install -m 644 docs/sonde.1 $(DESTDIR)$(MANDIR)/man1/sonde.1

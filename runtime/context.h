@@ -21,60 +21,27 @@ struct sd_context {
 	char frames[SD_FRAME_BYTES];
 	size_t out_len;			/* bytes gathered in out */
 	char out[STP_BUFFER_SIZE];
-	struct sd_regex_match regex;	/* the last =~ match and the matcher's state */
+	/*
+	 * The regular expression matcher's state (regex.h), sized by the
+	 * script, so allocated beside the context: NULL without =~.
+	 */
+	struct sd_regex_match *regex;
+	unsigned int regex_ngroups;	/* groups of this handler's last match, 0 for none */
 };
 
 /* one context per possible CPU; too big for the per-CPU allocator */
-static struct sd_context **_sd_contexts;
-static atomic_long_t _sd_skipped = ATOMIC_LONG_INIT(0);
-static atomic_long_t _sd_errors = ATOMIC_LONG_INIT(0);
+extern struct sd_context **_sd_contexts;
+extern atomic_long_t _sd_skipped;
+extern atomic_long_t _sd_errors;
 
-/**
- * _sd_frame - room for a handler's or function's locals on this CPU
- * @c: the context
- * @size: bytes
- *
- * Returns NULL (with an error pending) when the room is used up.
- */
-static void *_sd_frame(struct sd_context *c, size_t size)
-{
-	void *f;
 
-	size = ALIGN(size, 8);
-	if (c->sp + size > sizeof(c->frames)) {
-		c->error = "out of room for locals (SD_FRAME_BYTES); nesting too deep?";
-		return NULL;
-	}
-	f = c->frames + c->sp;
-	memset(f, 0, size);
-	c->sp += size;
-	return f;
-}
+SD_API void *_sd_frame(struct sd_context *c, size_t size);
+SD_API void _sd_error_str(struct sd_context *c, const char *msg);
+SD_API __printf(2, 3) void _sd_error_fmt(struct sd_context *c, const char *fmt, ...);
 
-static void _sd_frame_pop(struct sd_context *c, size_t size)
+static inline void _sd_frame_pop(struct sd_context *c, size_t size)
 {
 	c->sp -= ALIGN(size, 8);
-}
-
-/* Raise a run-time error unless one is pending; catchable by try/catch. */
-static void _sd_error_str(struct sd_context *c, const char *msg)
-{
-	if (c->error)
-		return;
-	strscpy(c->error_buf, msg, sizeof(c->error_buf));
-	c->error = c->error_buf;
-}
-
-static __printf(2, 3) void _sd_error_fmt(struct sd_context *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->error)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(c->error_buf, sizeof(c->error_buf), fmt, ap);
-	va_end(ap);
-	c->error = c->error_buf;
 }
 
 /* One statement of the budget; false once MAXACTION is exceeded. */
@@ -123,34 +90,7 @@ static inline int64_t _sd_mod_at(struct sd_context *c, int64_t a, int64_t b, con
 	return _sd_mod(c, a, b);
 }
 
-static void _sd_contexts_free(void)
-{
-	unsigned int cpu;
-
-	if (!_sd_contexts)
-		return;
-	for_each_possible_cpu(cpu)
-		kfree(_sd_contexts[cpu]);
-	kfree(_sd_contexts);
-	_sd_contexts = NULL;
-}
-
-static int _sd_contexts_alloc(void)
-{
-	unsigned int cpu;
-
-	_sd_contexts = kcalloc(nr_cpu_ids, sizeof(*_sd_contexts), GFP_KERNEL);
-	if (!_sd_contexts)
-		return -ENOMEM;
-	for_each_possible_cpu(cpu) {
-		_sd_contexts[cpu] = kzalloc_node(sizeof(struct sd_context), GFP_KERNEL,
-						 cpu_to_node(cpu));
-		if (!_sd_contexts[cpu]) {
-			_sd_contexts_free();
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
+SD_API void _sd_contexts_free(void);
+SD_API int _sd_contexts_alloc(size_t regex_size);
 
 #endif /* _SD_CONTEXT_H_ */

@@ -24,33 +24,7 @@ struct sd_lock {
 	bool write;
 };
 
-static void _sd_unlock_all(const struct sd_lock *v, int n)
-{
-	while (n-- > 0) {
-		if (v[n].write)
-			write_unlock(v[n].lock);
-		else
-			read_unlock(v[n].lock);
-	}
-}
-
-/* false when some lock stayed busy: nothing is held then */
-static bool _sd_lock_all(const struct sd_lock *v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		int tries = MAXTRYLOCK;
-
-		while (!(v[i].write ? write_trylock(v[i].lock) : read_trylock(v[i].lock))) {
-			if (--tries <= 0) {
-				_sd_unlock_all(v, i);
-				return false;
-			}
-			udelay(TRYLOCKDELAY);
-		}
-	}
-	return true;
-}
+SD_API void _sd_unlock_all(const struct sd_lock *v, int n);
+SD_API bool _sd_lock_all(const struct sd_lock *v, int n);
 
 #endif /* _SD_LOCK_H_ */

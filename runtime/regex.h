@@ -19,13 +19,21 @@
  * from the first one in priority order. When a group starts again (a loop)
  * the groups nested in it are reset, as POSIX says.
  *
- * No recursion and no allocation: all the state is in the per-CPU context
- * (struct sd_regex_match), sized by the generated C for its programs.
+ * No recursion and no allocation: all the state is per CPU (struct
+ * sd_regex_match), sized by the generated C for its programs. So this file
+ * is compiled with the script, not into sd_runtime.o: the context only
+ * points to the state, which _sd_contexts_alloc allocates with the size
+ * SD_REGEX_STATE the script gives it.
  */
 #ifndef _SD_REGEX_H_
 #define _SD_REGEX_H_
 
 /* the sizes of the matcher's state; the generated C defines them (ere_finish) */
+#ifdef SD_REGEX_INSNS
+#define SD_REGEX_USED 1		/* the script has =~ */
+#else
+#define SD_REGEX_USED 0
+#endif
 #ifndef SD_REGEX_INSNS
 #define SD_REGEX_INSNS 1	/* instructions of the largest program */
 #endif
@@ -92,7 +100,7 @@ struct sd_regex_list {
 	struct sd_regex_thread t[SD_REGEX_THREADS];
 };
 
-/* the per-CPU state: one in each struct sd_context */
+/* the per-CPU state, which each struct sd_context points to */
 struct sd_regex_match {
 	/* the last successful match in this handler, for matched() and ngroups() */
 	unsigned int ngroups;		/* 0 after a failed match */
@@ -109,6 +117,9 @@ struct sd_regex_match {
 		u16 val;		/* the slot's value to restore */
 	} stack[SD_REGEX_STACK];
 };
+
+/* bytes of the state per CPU for _sd_contexts_alloc: none without =~ */
+#define SD_REGEX_STATE (SD_REGEX_USED ? sizeof(struct sd_regex_match) : 0)
 
 /* word bytes are the C locale's: [[:alnum:]_] */
 static inline bool _sd_re_word(const char *s, unsigned int len, unsigned int pos)
@@ -354,13 +365,25 @@ static int _sd_regex_copy(const struct sd_regex_match *m, int64_t n, char *buf, 
 	return k;
 }
 
+/* a match that sets the handler's count of groups (context.h) too */
+static inline int64_t _sd_regex_run(struct sd_regex_match *m, unsigned int *ngroups,
+				    const struct sd_regex *re, const char *s)
+{
+	int64_t r = _sd_regex_exec(m, re, s);
+
+	*ngroups = m->ngroups;
+	return r;
+}
+
 /*
  * The interface of the generated C and the library (tapset/regex.stp);
- * c is the struct sd_context * of the handler (CONTEXT), whose type is
- * only complete after this file.
+ * c is the struct sd_context * of the handler (CONTEXT). The groups of the
+ * last match are only those of a match in this handler: _sd_run clears
+ * c->regex_ngroups, and c->regex is NULL in a script without =~.
  */
-#define _sd_regex_match(c, re, s)		_sd_regex_exec(&(c)->regex, (re), (s))
-#define _sd_regex_group(c, n, buf, size)	_sd_regex_copy(&(c)->regex, (n), (buf), (size))
-#define _sd_regex_ngroups(c)			((int64_t)(c)->regex.ngroups)
+#define _sd_regex_match(c, re, s)	_sd_regex_run((c)->regex, &(c)->regex_ngroups, (re), (s))
+#define _sd_regex_group(c, n, buf, size) \
+	((c)->regex_ngroups ? _sd_regex_copy((c)->regex, (n), (buf), (size)) : -1)
+#define _sd_regex_ngroups(c)		((int64_t)(c)->regex_ngroups)
 
 #endif /* _SD_REGEX_H_ */

@@ -1,16 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * runtime.h - the single entry of the kernel-side runtime: every generated
- * module includes it first. Everything here is static; names start with
- * _sd_ (functions) or SD_ (macros and limits).
+ * module includes it first. Names start with _sd_ (functions and data) or
+ * SD_ (macros and limits).
+ *
+ * The headers hold the types, macros, static inline helpers and the
+ * prototypes; the code is in their .c files, which sd_runtime.c gathers
+ * into one object, sd_runtime.o, built once per kernel tree, runtime and
+ * -D options and linked into every module (compiler/build.c). Nothing is
+ * exported: each module has its own copy. Only the regex matcher
+ * (regex.h), whose state the script sizes, is compiled with the script.
  */
 #ifndef _SD_RUNTIME_H_
 #define _SD_RUNTIME_H_
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-/* a script uses only part of the runtime: the rest is not worth a warning */
+/*
+ * a script uses only part of the matcher (regex.h) and, with
+ * SD_RUNTIME_INLINE, of the runtime: the rest is not worth a warning
+ */
 #pragma GCC diagnostic ignored "-Wunused-function"
+
+/*
+ * SD_API: the linkage of the runtime's functions. External in sd_runtime.o,
+ * which is linked into the module; static when the module compiles the
+ * runtime's code itself (SD_RUNTIME_INLINE: pass 4 does so while
+ * sd_runtime.o is not cached yet), so that only what the script uses is
+ * compiled. The definitions in the .c files take it from the prototypes.
+ */
+#ifdef SD_RUNTIME_INLINE
+#define SD_API static
+#else
+#define SD_API
+#endif
 
 /* SD_HAVE_*: the target kernel's APIs, found by sonde (compiler/autoconf.c) */
 #include "sd_autoconf.h"
@@ -26,7 +49,6 @@
 #include <linux/timex.h>
 
 #include "limits.h"
-#include "regex.h"
 #include "context.h"
 #include "lock.h"
 #include "transport.h"
@@ -37,5 +59,13 @@
 #include "timer.h"
 #include "profile.h"
 #include "kprobes.h"
+
+#ifndef SD_RUNTIME_OBJECT
+#include "regex.h"
+#endif
+
+#ifdef SD_RUNTIME_INLINE
+#include "sd_runtime.c"
+#endif
 
 #endif /* _SD_RUNTIME_H_ */

@@ -14,46 +14,7 @@ struct sd_timer {
 	u64 randomize_ns;	/* +/- this much at random, 0 for none */
 };
 
-static u64 _sd_timer_next(const struct sd_timer *t)
-{
-	u64 ns = t->interval_ns;
-
-	if (t->randomize_ns) {
-		u64 span = 2 * t->randomize_ns + 1;
-
-		ns = ns - t->randomize_ns + (get_random_u32() % span);
-	}
-	return ns;
-}
-
-static enum hrtimer_restart _sd_timer_fire(struct hrtimer *hr)
-{
-	struct sd_timer *t = container_of(hr, struct sd_timer, hr);
-
-	_sd_run(&t->probe, false);
-	if (atomic_read(&_sd_state) != SD_RUNNING)
-		return HRTIMER_NORESTART;
-	hrtimer_forward_now(hr, ns_to_ktime(_sd_timer_next(t)));
-	return HRTIMER_RESTART;
-}
-
-static void _sd_timers_start(struct sd_timer *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-#ifdef SD_HAVE_HRTIMER_SETUP
-		hrtimer_setup(&v[i].hr, _sd_timer_fire, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-#else
-		hrtimer_init(&v[i].hr, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-		v[i].hr.function = _sd_timer_fire;
-#endif
-		hrtimer_start(&v[i].hr, ns_to_ktime(_sd_timer_next(&v[i])), HRTIMER_MODE_REL);
-	}
-}
-
-static void _sd_timers_stop(struct sd_timer *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		hrtimer_cancel(&v[i].hr);
-}
+SD_API void _sd_timers_start(struct sd_timer *v, size_t n);
+SD_API void _sd_timers_stop(struct sd_timer *v, size_t n);
 
 #endif /* _SD_TIMER_H_ */

@@ -301,6 +301,25 @@ else
 	cat "$tmp/err" "$tmp/err2" >"$tmp/out"; not_ok "module cache" "$tmp/out"
 fi
 
+# {=== the runtime cache: sd_runtime.o is built once, then linked into each module ===}
+# the first build above compiled the runtime with the script and then
+# sd_runtime.o in the background; once it is cached, another script only
+# compiles its own C
+for _ in $(seq 120); do
+	ls "$cachedir"/runtime/*/sd_runtime.o >/dev/null 2>&1 && break
+	sleep 1
+done
+ko3=$(SONDE_CACHE=$cachedir "$SONDE" -v -k -p4 buildok/control_flow.stp 2>"$tmp/err3")
+d3=$(sed -n 's/^Keeping temporary directory "\(.*\)"$/\1/p' "$tmp/err3")
+if [ -f "$ko3" ] && grep -q 'using the cached runtime' "$tmp/err3" && [ -n "$d3" ] &&
+   [ ! -e "$d3/sd_runtime.c" ] && ! grep -q 'sd_runtime\.o' "$d3/build.log" 2>/dev/null &&
+   ls "$cachedir"/runtime/*/sd_runtime.o "$cachedir"/runtime/*/.sd_runtime.o.cmd >/dev/null 2>&1; then
+	ok "runtime cache: another script links the cached sd_runtime.o"
+else
+	cat "$tmp/err3" "$d3/build.log" >"$tmp/out" 2>/dev/null; not_ok "runtime cache" "$tmp/out"
+fi
+[ -n "$d3" ] && rm -rf "$d3"
+
 # {=== kernel feature tests: run once per tree into sd_autoconf.h, then cached ===}
 # Neither 6.1 nor 6.12 has hrtimer_setup() (6.13); only 6.12 has the
 # two-argument strscpy(); both have copy_from_kernel_nofault().

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hand-written stand-in for a generated Sonde module: exercises
- * runtime/transport.h (see runtime/test/selftest.sh).
+ * runtime/transport.h and transport.c (see runtime/test/selftest.sh).
  *
  * begin:  "<greeting> from begin", "line 2", "target PID" if sonde-run
  *         passed one (-x/-c), an OOB warning; with xcpu=N,
@@ -20,6 +20,7 @@
 #include <linux/smp.h>
 
 #include "transport.h"
+#include "transport.c"
 
 static char *greeting = "hello";
 module_param(greeting, charp, 0444);
@@ -62,7 +63,7 @@ static void xcpu_fn(void *arg)
 	say("x %d\n", *(int *)arg);
 }
 
-static void _sd_on_start(void)
+void _sd_on_start(void)
 {
 	int i, cpu;
 
@@ -84,7 +85,7 @@ static void _sd_on_start(void)
 		      HRTIMER_MODE_REL_HARD);
 }
 
-static void _sd_on_exit(void)
+void _sd_on_exit(void)
 {
 	hrtimer_cancel(&tick_timer);
 	say("end\n");

@@ -1,6 +1,6 @@
 /*
  * test_format.c - printf formats: compiler/format.c's scanner, and
- * runtime/print.h's formatter run in user space against SystemTap 4.8's
+ * runtime/print.c's formatter run in user space against SystemTap 4.8's
  * outputs (into a string and into the handler's output buffer, whose
  * flush in the middle of a printf is checked too), its NUL bytes, %b's raw
  * bytes and %m/%M's reads and read faults
@@ -90,6 +90,7 @@ static int nofault(void *dst, const void *src, size_t n)
 #define copy_from_user_nofault nofault
 
 #include "../../runtime/print.h"
+#include "../../runtime/print.c"
 
 /* {=== the scanner ===} */
 

@@ -32,12 +32,14 @@ static int warnings;
 /* what the generated C includes: the interface of the generated code and tapset */
 struct sd_context;
 #include "../../runtime/regex.h"
+static struct sd_regex_match state;
 struct sd_context {
-	struct sd_regex_match regex;
+	struct sd_regex_match *regex;
+	unsigned int regex_ngroups;
 };
 
 static struct session s;
-static struct sd_context ctx;
+static struct sd_context ctx = { .regex = &state };
 
 static char *capture_start(FILE **f)
 {
@@ -109,8 +111,8 @@ static const char *run(const char *re, const char *str)
 		return "error";
 	if (!_sd_regex_match(&ctx, &prog, str))
 		return "nomatch";
-	for (unsigned int k = 0; k < ctx.regex.ngroups; k++) {
-		struct sd_regex_match *m = &ctx.regex;
+	for (unsigned int k = 0; k < ctx.regex_ngroups; k++) {
+		struct sd_regex_match *m = ctx.regex;
 		int so = m->off[2 * k], eo = m->off[2 * k + 1];
 
 		/* offsets in the whole string, as regexec gives them (best is still there) */
