@@ -179,7 +179,14 @@ static int run_module(struct session *s, const char *ko, const char *vm_kver)
 	if (vm_kver) {
 		const char *loader = arena_strfmt(&s->arena, "%s/sonde-run.static", dir);
 
-		cmd = arena_strfmt(&s->arena, "bash %s %s %s %s %s",
+		const char *opts = "";
+
+		/* -x and -s go to the guest's sonde-run (a pid there, a buffer there) */
+		if (s->target_pid >= 0)
+			opts = arena_strfmt(&s->arena, "-x %ld", s->target_pid);
+		if (s->bufsize_mb)
+			opts = arena_strfmt(&s->arena, "%s%s-s %d", opts, *opts ? " " : "", s->bufsize_mb);
+		cmd = arena_strfmt(&s->arena, "SONDE_RUN_OPTS=%s bash %s %s %s %s %s", shq(s, opts),
 				   shq(s, arena_strfmt(&s->arena, "%s/sonde-vm.sh", session_share_dir(s, "vm"))),
 				   shq(s, vm_kver), shq(s, ko), shq(s, loader), shq(s, s->cmd ? s->cmd : ""));
 		/* -o: the guest's output lands in the file here */

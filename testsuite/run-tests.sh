@@ -377,6 +377,13 @@ if [ "$(cat "$tmp/vm-o.txt" 2>/dev/null)" = "hello, world" ] && [ ! -s "$tmp/out
 else
 	not_ok "e2e: sonde --vm -o" "$tmp/out"
 fi
+# -x and -s reach the guest's sonde-run
+out=$("$SONDE" --vm=6.12 -x 1 -s 2 -e 'probe begin { printf("target %d\n", target()); exit() }' 2>&1)
+if [ "$out" = "target 1" ]; then
+	ok "e2e: sonde --vm passes -x and -s to the guest"
+else
+	echo "$out" >"$tmp/out"; not_ok "e2e: sonde --vm -x -s" "$tmp/out"
+fi
 
 # {=== the transport and loader on their own (runtime/test) ===}
 if bash "$top/runtime/test/selftest.sh" >"$tmp/transport.log" 2>&1; then

@@ -7,7 +7,8 @@
 # runs `sonde-run [-c CMD] MODULE.ko` there, and streams what it prints
 # (the script's output, its warnings and errors) as it arrives. Exits
 # with sonde-run's status; 124/125/126 as vm/run.sh for a guest that
-# timed out, crashed or did not start.
+# timed out, crashed or did not start. SONDE_RUN_OPTS (e.g. "-s 4 -x 1")
+# are added to sonde-run's options.
 set -u
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 3 ] || { echo "usage: $0 KVER MODULE.ko SONDE-RUN [CMD]" >&2; exit 2; }
@@ -17,13 +18,14 @@ trap 'rm -rf "$payload"' EXIT
 mkdir -p "$payload/bin" "$payload/ko"
 cp "$ko" "$payload/ko/" && cp "$loader" "$payload/bin/sonde-run" || exit 2
 name=$(basename "$ko" .ko)
+opts=$(printf '%s' "${SONDE_RUN_OPTS:-}" | tr -cd 'A-Za-z0-9 -')	# numbers and flags only
 {
 	echo '. /sonde/lib.sh'
 	if [ -n "$cmd" ]; then
-		printf 'sonde_test script /payload/bin/sonde-run -c %s /payload/ko/%s.ko\n' \
+		printf 'sonde_test script /payload/bin/sonde-run %s -c %s /payload/ko/%s.ko\n' "$opts" \
 			"'$(printf '%s' "$cmd" | sed "s/'/'\\\\''/g")'" "$name"
 	else
-		printf 'sonde_test script /payload/bin/sonde-run /payload/ko/%s.ko\n' "$name"
+		printf 'sonde_test script /payload/bin/sonde-run %s /payload/ko/%s.ko\n' "$opts" "$name"
 	fi
 	echo 'exit 0'
 } >"$payload/run.sh"
