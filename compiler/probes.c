@@ -12,6 +12,7 @@
  */
 #include <fnmatch.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "diag.h"
@@ -203,6 +204,15 @@ static struct dprobe *builtin(struct derive *d, const struct ppcomp *c, int n, b
 				return NULL;
 			}
 			dp->interval = c[1].arg->num;
+			/* the interval in ns must fit in 63 bits; hz(N) in at least 1 ns */
+			if ((dp->unit == TU_HZ && dp->interval > 1000000000) ||
+			    (dp->unit == TU_JIFFIES && dp->interval > INT64_MAX / 10000000) ||
+			    (dp->unit == TU_S && dp->interval > INT64_MAX / 1000000000) ||
+			    (dp->unit == TU_MS && dp->interval > INT64_MAX / 1000000) ||
+			    (dp->unit == TU_US && dp->interval > INT64_MAX / 1000)) {
+				arg_error(d, &c[1], "is too large");
+				return NULL;
+			}
 			if (n >= 3) {
 				if (strcmp(c[2].name, "randomize") || dp->unit == TU_HZ || n > 3) {
 					arg_error(d, &c[2], "is not valid here");
