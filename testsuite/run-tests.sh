@@ -377,6 +377,14 @@ if [ "$(cat "$tmp/vm-o.txt" 2>/dev/null)" = "hello, world" ] && [ ! -s "$tmp/out
 else
 	not_ok "e2e: sonde --vm -o" "$tmp/out"
 fi
+# the kprobe articles' first use case: count ip_rcv while -c pings loopback
+out=$("$SONDE" --vm=6.12 -c 'ip link set lo up; ping -c 3 127.0.0.1 >/dev/null; echo pinged' \
+	../examples/ip_rcv_count.stp 2>&1)
+if [ "$out" = "$(printf 'pinged\nip_rcv hits: 6')" ]; then
+	ok "e2e: examples/ip_rcv_count.stp counts 3 pings (6 packets) on loopback"
+else
+	echo "$out" >"$tmp/out"; not_ok "e2e: examples/ip_rcv_count.stp" "$tmp/out"
+fi
 # -x and -s reach the guest's sonde-run
 out=$("$SONDE" --vm=6.12 -x 1 -s 2 -e 'probe begin { printf("target %d\n", target()); exit() }' 2>&1)
 if [ "$out" = "target 1" ]; then
