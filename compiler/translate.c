@@ -678,7 +678,8 @@ static void global_decl(struct gen *g, struct symbol *y)
 	for (int k = 0; k < y->arity && k < MAX_KEYS; k++)
 		kt[k] = y->keys[k] == TY_STRING ? 's' : 'n';
 	kt[y->arity > 0 ? y->arity : 0] = '\0';
-	max = y->global->maxsize ? arena_strfmt(&s->arena, "%" PRId64, y->global->maxsize) :
+	/* maxsize: N for `a[N]`, 0 when not given, -1 for `a%` (MAXMAPENTRIES) */
+	max = y->global->maxsize > 0 ? arena_strfmt(&s->arena, "%" PRId64, y->global->maxsize) :
 		"MAXMAPENTRIES";
 	sb_printf(out, "static __maybe_unused DEFINE_RWLOCK(g_%s_lock);\n", y->name);
 	if (y->type == TY_STATS) {
@@ -687,12 +688,12 @@ static void global_decl(struct gen *g, struct symbol *y)
 
 		sb_printf(out, "static struct sd_agg g_%s = SD_AGG(\"%s\", \"%s\", %s, %s, %s, %d, %s, "
 			  "%" PRId64 ", %" PRId64 ", %" PRId64 ");\n", y->name, y->name, kt,
-			  y->arity > 0 ? max : "0", y->global->maxsize ? "true" : "false",
+			  y->arity > 0 ? max : "0", y->global->maxsize > 0 ? "true" : "false",
 			  y->global->wrap ? "true" : "false", sp->shift,
 			  ht[sp->htype], sp->start, sp->stop, sp->step);
 	} else if (y->arity > 0) {
 		sb_printf(out, "static struct sd_map g_%s = SD_MAP%s(\"%s\", \"%s\", %s, %s, %s);\n",
-			  y->name, y->global->maxsize ? "_SIZED" : "", y->name, kt, y->type == TY_STRING ? "SD_V_STR" : "SD_V_LONG", max,
+			  y->name, y->global->maxsize > 0 ? "_SIZED" : "", y->name, kt, y->type == TY_STRING ? "SD_V_STR" : "SD_V_LONG", max,
 			  y->global->wrap ? "true" : "false");
 	} else if (y->type == TY_STRING) {
 		sb_printf(out, "static char g_%s[MAXSTRINGLEN]%s;\n", y->name,
