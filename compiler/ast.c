@@ -73,6 +73,23 @@ const char *ast_type_name(enum type t)
 	}
 }
 
+bool ast_int_literal(const struct expr *e, int64_t *v)
+{
+	if (e->kind == E_NUM) {
+		*v = e->num;
+		return true;
+	}
+	if (e->kind != E_UNARY || e->a->kind != E_NUM)
+		return false;
+	switch (e->op) {
+	case OP_NEG: *v = (int64_t)(0 - (uint64_t)e->a->num); return true;
+	case OP_PLUS: *v = e->a->num; return true;
+	case OP_BITNOT: *v = ~e->a->num; return true;
+	case OP_NOT: *v = !e->a->num; return true;
+	default: return false;
+	}
+}
+
 bool ast_is_lvalue(const struct expr *e)
 {
 	return e->kind == E_VAR || e->kind == E_INDEX || e->kind == E_TARGET;

@@ -237,6 +237,8 @@ struct loc loc_span(struct loc a, struct loc b);
 const char *ast_op_name(enum op op);
 const char *ast_type_name(enum type t);
 bool ast_is_lvalue(const struct expr *e);
+/* a number literal, or a unary operator on one: its value in *v */
+bool ast_int_literal(const struct expr *e, int64_t *v);
 struct expr *ast_clone_expr(struct arena *a, const struct expr *e);
 struct stmt *ast_clone_stmt(struct arena *a, const struct stmt *s);
 

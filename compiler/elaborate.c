@@ -135,6 +135,7 @@ void elab_add_file(struct session *s, struct file_ast *f)
 			y->arity = g->maxsize || g->wrap ? -2 : -1;	/* -2: must be an array */
 			y->tapset = lib;
 			g->sym = y;
+			y->index = prog->globals.n;
 			vec_push(&s->arena, &prog->globals, y);
 			break;
 		}

@@ -16,6 +16,7 @@ enum sym_kind { SYM_GLOBAL, SYM_LOCAL, SYM_PARAM };
 struct symbol {
 	const char *name;
 	enum sym_kind kind;
+	int index;		/* globals: position in program.globals */
 	struct loc decl;	/* declaration, or first use of a local */
 	enum type type;		/* scalar type, or an array's value type */
 	struct loc type_loc;	/* where the type was first fixed */

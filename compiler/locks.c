@@ -23,19 +23,9 @@ struct walker {
 	bool changed;
 };
 
-static int global_index(struct program *prog, struct symbol *y)
-{
-	if (!y || y->kind != SYM_GLOBAL)
-		return -1;
-	for (int i = 0; i < prog->globals.n; i++)
-		if (prog->globals.v[i] == y)
-			return i;
-	return -1;
-}
-
 static void mark(struct walker *w, struct symbol *y, int m)
 {
-	int i = global_index(w->prog, y);
+	int i = y && y->kind == SYM_GLOBAL ? y->index : -1;
 
 	if (i >= 0 && w->mode[i] < m) {
 		w->mode[i] = (uint8_t)m;

@@ -193,21 +193,9 @@ struct aggspec {
 	struct loc loc;		/* the histogram that set it */
 };
 
-static int global_index(struct gen *g, struct symbol *y)
-{
-	struct program *prog = g->s->program;
-
-	for (int i = 0; i < prog->globals.n; i++)
-		if (prog->globals.v[i] == y)
-			return i;
-	return -1;
-}
-
 static struct aggspec *spec_of(struct gen *g, struct symbol *y)
 {
-	int i = global_index(g, y);
-
-	return i < 0 ? NULL : &g->specs[i];
+	return y->kind == SYM_GLOBAL ? &g->specs[y->index] : NULL;
 }
 
 static int buckets_of(const struct aggspec *sp)
@@ -222,19 +210,6 @@ static int buckets_of(const struct aggspec *sp)
 static const char *gname(struct gen *g, struct symbol *y)
 {
 	return arena_strfmt(&g->s->arena, "g_%s", y->name);
-}
-
-static bool literal(struct expr *e, int64_t *v)
-{
-	if (e->kind == E_NUM) {
-		*v = e->num;
-		return true;
-	}
-	if (e->kind == E_UNARY && e->op == OP_NEG && e->a->kind == E_NUM) {
-		*v = -e->a->num;
-		return true;
-	}
-	return false;
 }
 
 /* the histogram parameters and @variance shift of every statistics global */
@@ -272,7 +247,7 @@ static void spec_expr(struct gen *g, struct expr *e)
 	    (sp = spec_of(g, e->a->sym))) {
 		int64_t v;
 
-		if (!literal(e->b, &v) || v < 0 || v > 62)
+		if (!ast_int_literal(e->b, &v) || v < 0 || v > 62)
 			unsupported(g, e->b->loc, "a @variance shift that is not a constant from 0 to 62");
 		else
 			sp->shift = (int)v;
@@ -282,7 +257,7 @@ static void spec_expr(struct gen *g, struct expr *e)
 		struct aggspec want = { .htype = 1 + (int)e->op, .loc = e->loc };
 
 		for (int i = 0; i < e->nargs && i < 3; i++)
-			if (!literal(e->args[i], &v[i]))
+			if (!ast_int_literal(e->args[i], &v[i]))
 				return;
 		if ((int)e->op == HIST_LINEAR) {
 			want.start = v[0];
@@ -319,17 +294,6 @@ static void specs(struct gen *g)
 	}
 	for (int i = 0; i < prog->used.n; i++)
 		spec_stmt(g, ((struct function *)prog->used.v[i])->body);
-}
-
-/* "identifier 'a' at FILE:L:C", where a run-time error about a names it */
-static const char *ident_at(struct gen *g, struct loc loc, const char *name)
-{
-	char buf[512];
-	char *msg;
-
-	diag_format_loc(g->s, loc, buf, sizeof(buf));
-	msg = arena_strfmt(&g->s->arena, "identifier '%s' at %s", name, buf);
-	return c_string(g, msg, strlen(msg));
 }
 
 /* the keys of a[...] as a compound literal; *wild gets a bit per '*' */
@@ -440,7 +404,7 @@ static const char *index_assign(struct gen *g, struct expr *e)
 	struct arena *A = &g->s->arena;
 	struct expr *lv = e->a;
 	struct symbol *y = lv->sym;
-	const char *where = ident_at(g, lv->loc, y->name);
+	const char *where = token_at(g, lv->loc);
 	const char *keys = "NULL", *rhs, *r = uniq(g, "r"), *p = uniq(g, "p");
 	unsigned wild = 0;
 
@@ -475,7 +439,7 @@ static const char *index_incdec(struct gen *g, struct expr *e)
 	const char *keys = keylist(g, y, lv->args, lv->nargs, &wild);
 
 	return arena_strfmt(&g->s->arena, "({ int64_t *%s = _sd_map_lref(c, &%s, %s, %s); %s ? %s : 0; })",
-			    p, gname(g, y), keys, ident_at(g, lv->loc, y->name), p,
+			    p, gname(g, y), keys, token_at(g, lv->loc), p,
 			    arena_strfmt(&g->s->arena, e->kind == E_PREINC ? "%2$s*%1$s" : "(*%1$s)%2$s",
 					 p, ast_op_name(e->op)));
 }
@@ -528,7 +492,7 @@ static const char *print_hist(struct gen *g, struct expr *e)
 			sb_printf(&sb, "{ struct sd_stat *%s = %s; if (!%s->count) ", st,
 				  stat_read(g, a->a), st);
 			sb_printf(&sb, "{ _sd_error_str(c, \"empty aggregate\"); c->where = %s; } ",
-				  ident_at(g, e->loc, e->name));
+				  token_at(g, e->loc));
 			if (to_string)
 				sb_printf(&sb, "else _sd_hist_sprint(%s + strlen(%s), &%s, %s); } ", out, out,
 					  gname(g, a->a->sym), st);
@@ -593,7 +557,7 @@ static void foreach_stmt(struct gen *g, struct stmt *st)
 	if (y->type == TY_STATS) {
 		line(g, "struct sd_map *%s = &%s.merged;", m, gname(g, y));
 		line(g, "if (!_sd_agg_merge_all(c, &%s, %s))", gname(g, y),
-		     ident_at(g, arr->loc, y->name));
+		     token_at(g, arr->loc));
 		line(g, "\tgoto %s;", g->errlabel);
 	} else {
 		line(g, "struct sd_map *%s = &%s;", m, gname(g, y));
@@ -927,7 +891,7 @@ static const char *near(struct gen *g, struct expr *a)
 	char *msg;
 
 	if (a->kind == E_VAR || a->kind == E_CALL)
-		return ident_at(g, a->loc, a->name);
+		return token_at(g, a->loc);
 	diag_format_loc(g->s, a->loc, buf, sizeof(buf));
 	if (a->kind == E_NUM)
 		msg = arena_strfmt(&g->s->arena, "number '%" PRId64 "' at %s", a->num, buf);
@@ -967,10 +931,10 @@ static void print_conv(struct printing *p, const struct format_piece *f)
 				  near(g, p->args[prec_at]), prec_at);
 		else if (f->precision >= 0)
 			sb_printf(&p->checks, " && (c->where = %s, _sd_fmt_mem_check(c, %d))",
-				  ident_at(g, p->call->loc, p->call->name), f->precision);
+				  token_at(g, p->call->loc), f->precision);
 		else
 			sb_printf(&p->checks, " && (c->where = %s, true)",
-				  ident_at(g, p->call->loc, p->call->name));
+				  token_at(g, p->call->loc));
 		sb_printf(&p->calls, "_sd_fmt_mem(c, &o_, a%d, '%c', %s, %s, %s); ", v, f->conv, flags,
 			  width, prec);
 		break;
@@ -1448,7 +1412,7 @@ static void script_function(struct gen *g, struct function *fn)
 	if (fn->type == TY_STRING)
 		sb_puts(o, "\tret[0] = '\\0';\n");
 	sb_printf(o, "\tif (++c->nesting > MAXNESTING) {\n\t\t_sd_error_str(c, \"MAXNESTING exceeded\");\n"
-		  "\t\tc->where = %s;\n", ident_at(g, fn->loc, fn->name));
+		  "\t\tc->where = %s;\n", token_at(g, fn->loc));
 	sb_printf(o, "\t\tc->nesting--;\n\t\treturn%s;\n\t}\n", fn->type == TY_VOID ? "" : " ret");
 	sb_puts(o, "\tf = _sd_frame(c, sizeof(*f));\n\tif (!f)\n\t\tgoto nest;\n");
 	sb_puts(o, g->body.buf ? g->body.buf : "");
@@ -1485,6 +1449,15 @@ static int cmp_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* probe i as its struct sd_probe: handler, point and locks */
+static const char *probe_ref(struct gen *g, int i)
+{
+	struct dprobe *dp = g->s->program->probes.v[i];
+
+	return arena_strfmt(&g->s->arena, "{ sdp_%d, %s, %s }", i,
+			    c_string(g, dp->point, strlen(dp->point)), g->plocks[i]);
+}
+
 static void probe_table(struct gen *g, const char *name, enum family fam, bool globals)
 {
 	struct program *prog = g->s->program;
@@ -1519,8 +1492,7 @@ static void probe_table(struct gen *g, const char *name, enum family fam, bool g
 
 		for (; idx < prog->probes.n && prog->probes.v[idx] != v[i]; idx++)
 			;
-		sb_printf(g->out, "\t{ sdp_%d, %s, %s },\n", idx, c_string(g, v[i]->point,
-			  strlen(v[i]->point)), g->plocks[idx]);
+		sb_printf(g->out, "\t%s,\n", probe_ref(g, idx));
 	}
 	sb_printf(g->out, "\t{ NULL, NULL }\n};\n\n");
 }
@@ -1535,69 +1507,62 @@ static uint64_t unit_ns(enum timer_unit u)
 	}
 }
 
-static void timers(struct gen *g)
+/* a timer's interval and randomization in ns, as C expressions */
+static const char *timer_fields(struct gen *g, struct dprobe *dp)
+{
+	struct arena *A = &g->s->arena;
+	const char *iv, *rnd;
+
+	if (dp->unit == TU_HZ) {
+		iv = arena_strfmt(A, "NSEC_PER_SEC / %" PRId64, dp->interval);
+		rnd = "0";
+	} else if (dp->unit == TU_JIFFIES) {
+		iv = arena_strfmt(A, "%" PRId64 "ULL * (NSEC_PER_SEC / HZ)", dp->interval);
+		rnd = arena_strfmt(A, "%" PRId64 "ULL * (NSEC_PER_SEC / HZ)", dp->randomize);
+	} else {
+		iv = arena_strfmt(A, "%" PRIu64 "ULL", (uint64_t)dp->interval * unit_ns(dp->unit));
+		rnd = arena_strfmt(A, "%" PRIu64 "ULL", (uint64_t)dp->randomize * unit_ns(dp->unit));
+	}
+	return arena_strfmt(A, ", .interval_ns = %s, .randomize_ns = %s", iv, rnd);
+}
+
+static const char *kprobe_fields(struct gen *g, struct dprobe *dp)
+{
+	return arena_strfmt(&g->s->arena, ", .symbol = %s, .ret = %s, .maxactive = %" PRId64,
+			    c_string(g, dp->symbol, strlen(dp->symbol)), dp->ret ? "true" : "false",
+			    dp->maxactive);
+}
+
+/*
+ * The table of one armed family: TYPE NAME[] with an entry per probe
+ * (.probe and the family's fields), never empty (C has no empty arrays),
+ * and its length in NAME_n.
+ */
+static void family_table(struct gen *g, enum family fam, const char *type, const char *name,
+			 const char *(*fields)(struct gen *, struct dprobe *))
 {
 	struct program *prog = g->s->program;
 	int n = 0;
 
-	sb_puts(g->out, "static struct sd_timer sd_timers[] = {\n");
-	for (int i = 0; i < prog->probes.n; i++) {
-		struct dprobe *dp = prog->probes.v[i];
-		const char *iv, *rnd;
-
-		if (dp->family != PF_TIMER)
-			continue;
-		if (dp->unit == TU_HZ) {
-			iv = arena_strfmt(&g->s->arena, "NSEC_PER_SEC / %" PRId64, dp->interval);
-			rnd = "0";
-		} else if (dp->unit == TU_JIFFIES) {
-			iv = arena_strfmt(&g->s->arena, "%" PRId64 "ULL * (NSEC_PER_SEC / HZ)",
-					  dp->interval);
-			rnd = arena_strfmt(&g->s->arena, "%" PRId64 "ULL * (NSEC_PER_SEC / HZ)",
-					   dp->randomize);
-		} else {
-			iv = arena_strfmt(&g->s->arena, "%" PRIu64 "ULL",
-					  (uint64_t)dp->interval * unit_ns(dp->unit));
-			rnd = arena_strfmt(&g->s->arena, "%" PRIu64 "ULL",
-					   (uint64_t)dp->randomize * unit_ns(dp->unit));
-		}
-		sb_printf(g->out, "\t{ .probe = { sdp_%d, %s, %s }, .interval_ns = %s, .randomize_ns = %s },\n",
-			  i, c_string(g, dp->point, strlen(dp->point)), g->plocks[i], iv, rnd);
-		n++;
-	}
-	if (!n)
-		sb_puts(g->out, "\t{ .interval_ns = 0 }\n");
-	sb_printf(g->out, "};\nstatic const size_t sd_ntimers = %d;\n\n", n);
-	n = 0;
-	sb_puts(g->out, "static struct sd_profile sd_profiles[] = {\n");
+	sb_printf(g->out, "static struct %s %s[] = {\n", type, name);
 	for (int i = 0; i < prog->probes.n; i++) {
 		struct dprobe *dp = prog->probes.v[i];
 
-		if (dp->family != PF_PROFILE)
+		if (dp->family != fam)
 			continue;
-		sb_printf(g->out, "\t{ .probe = { sdp_%d, %s, %s } },\n", i,
-			  c_string(g, dp->point, strlen(dp->point)), g->plocks[i]);
+		sb_printf(g->out, "\t{ .probe = %s%s },\n", probe_ref(g, i), fields ? fields(g, dp) : "");
 		n++;
 	}
 	if (!n)
-		sb_puts(g->out, "\t{ .cpus = NULL }\n");
-	sb_printf(g->out, "};\nstatic const size_t sd_nprofiles = %d;\n\n", n);
-	n = 0;
-	sb_puts(g->out, "static struct sd_kprobe sd_kprobes[] = {\n");
-	for (int i = 0; i < prog->probes.n; i++) {
-		struct dprobe *dp = prog->probes.v[i];
+		sb_puts(g->out, "\t{ .probe = { NULL } }\n");
+	sb_printf(g->out, "};\nstatic const size_t %s_n = %d;\n\n", name, n);
+}
 
-		if (dp->family != PF_KPROBE)
-			continue;
-		sb_printf(g->out, "\t{ .probe = { sdp_%d, %s, %s }, .symbol = %s, .ret = %s, "
-			  ".maxactive = %" PRId64 " },\n", i, c_string(g, dp->point, strlen(dp->point)),
-			  g->plocks[i], c_string(g, dp->symbol, strlen(dp->symbol)),
-			  dp->ret ? "true" : "false", dp->maxactive);
-		n++;
-	}
-	if (!n)
-		sb_puts(g->out, "\t{ .symbol = NULL }\n");
-	sb_printf(g->out, "};\nstatic const size_t sd_nkprobes = %d;\n\n", n);
+static void timers(struct gen *g)
+{
+	family_table(g, PF_TIMER, "sd_timer", "sd_timers", timer_fields);
+	family_table(g, PF_PROFILE, "sd_profile", "sd_profiles", NULL);
+	family_table(g, PF_KPROBE, "sd_kprobe", "sd_kprobes", kprobe_fields);
 }
 
 static const char glue[] =
@@ -1624,11 +1589,11 @@ static const char glue[] =
 "\tsd_run_all(sd_begin, true);\n"
 "\t/* kernel probes after the begin probes; a failure ends the script */\n"
 "\tif (atomic_read(&_sd_state) == SD_RUNNING &&\n"
-"\t    !_sd_kprobes_register(sd_kprobes, sd_nkprobes))\n"
+"\t    !_sd_kprobes_register(sd_kprobes, sd_kprobes_n))\n"
 "\t\t_sd_exit(NULL);\n"
 "\tif (atomic_read(&_sd_state) == SD_RUNNING) {\n"
-"\t\t_sd_timers_start(sd_timers, sd_ntimers);\n"
-"\t\t_sd_profiles_start(sd_profiles, sd_nprofiles);\n"
+"\t\t_sd_timers_start(sd_timers, sd_timers_n);\n"
+"\t\t_sd_profiles_start(sd_profiles, sd_profiles_n);\n"
 "\t\tsd_timers_running = true;\n"
 "\t}\n"
 "}\n"
@@ -1637,11 +1602,11 @@ static const char glue[] =
 "{\n"
 "\tatomic_set(&_sd_state, SD_STOPPING);\n"
 "\tif (sd_timers_running) {\n"
-"\t\t_sd_timers_stop(sd_timers, sd_ntimers);\n"
-"\t\t_sd_profiles_stop(sd_profiles, sd_nprofiles);\n"
+"\t\t_sd_timers_stop(sd_timers, sd_timers_n);\n"
+"\t\t_sd_profiles_stop(sd_profiles, sd_profiles_n);\n"
 "\t\tsd_timers_running = false;\n"
 "\t}\n"
-"\t_sd_kprobes_unregister(sd_kprobes, sd_nkprobes);\n"
+"\t_sd_kprobes_unregister(sd_kprobes, sd_kprobes_n);\n"
 "\tsd_run_all(sd_end, false);\n"
 "\tif (atomic_read(&_sd_failed))\n"
 "\t\tfor (const struct sd_probe *p = sd_error_probes; p->fn; p++)\n"
@@ -1682,7 +1647,7 @@ static const char glue[] =
 "\trc = sd_data_alloc();\n"
 "\tif (rc)\n"
 "\t\tgoto contexts;\n"
-"\trc = _sd_profiles_alloc(sd_profiles, sd_nprofiles);\n"
+"\trc = _sd_profiles_alloc(sd_profiles, sd_profiles_n);\n"
 "\tif (rc)\n"
 "\t\tgoto data;\n"
 "\trc = _sd_transport_init();\n"
@@ -1690,7 +1655,7 @@ static const char glue[] =
 "\t\tgoto profiles;\n"
 "\treturn 0;\n"
 "profiles:\n"
-"\t_sd_profiles_free(sd_profiles, sd_nprofiles);\n"
+"\t_sd_profiles_free(sd_profiles, sd_profiles_n);\n"
 "data:\n"
 "\tsd_data_free();\n"
 "contexts:\n"
@@ -1702,11 +1667,11 @@ static const char glue[] =
 "{\n"
 "\t_sd_transport_close();\n"
 "\tif (sd_timers_running) {\n"
-"\t\t_sd_timers_stop(sd_timers, sd_ntimers);\n"
-"\t\t_sd_profiles_stop(sd_profiles, sd_nprofiles);\n"
+"\t\t_sd_timers_stop(sd_timers, sd_timers_n);\n"
+"\t\t_sd_profiles_stop(sd_profiles, sd_profiles_n);\n"
 "\t}\n"
-"\t_sd_kprobes_unregister(sd_kprobes, sd_nkprobes);\n"
-"\t_sd_profiles_free(sd_profiles, sd_nprofiles);\n"
+"\t_sd_kprobes_unregister(sd_kprobes, sd_kprobes_n);\n"
+"\t_sd_profiles_free(sd_profiles, sd_profiles_n);\n"
 "\tsd_data_free();\n"
 "\t_sd_contexts_free();\n"
 "}\n"

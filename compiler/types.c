@@ -229,23 +229,16 @@ static void hist(struct tc *t, struct expr *e)
 			  y->hist == 1 + HIST_LOG ? "@hist_log" : "@hist_linear");
 	}
 	for (int i = 0; i < e->nargs; i++)
-		if (check(t, e->args[i], TY_LONG) != TY_UNKNOWN && e->args[i]->kind != E_NUM &&
-		    !(e->args[i]->kind == E_UNARY && e->args[i]->a->kind == E_NUM) && t->report)
+		if (check(t, e->args[i], TY_LONG) != TY_UNKNOWN &&
+		    !ast_int_literal(e->args[i], &(int64_t){0}) && t->report)
 			diag_error(t->s, e->args[i]->loc, DIAG_SEM_HIST_ARGS);
 	if ((int)e->op == HIST_LINEAR && e->nargs == 3 && t->report) {
 		int64_t v[3];
 		bool konst = true;
 
-		for (int i = 0; i < 3; i++) {
-			struct expr *a = e->args[i];
-
-			if (a->kind == E_NUM)
-				v[i] = a->num;
-			else if (a->kind == E_UNARY && a->op == OP_NEG && a->a->kind == E_NUM)
-				v[i] = -a->a->num;
-			else
+		for (int i = 0; i < 3; i++)
+			if (!ast_int_literal(e->args[i], &v[i]))
 				konst = false;
-		}
 		if (konst && (v[0] >= v[1] || v[2] <= 0))
 			diag_error(t->s, e->loc, DIAG_SEM_HIST_ARGS);
 	}
