@@ -52,6 +52,21 @@ static const char *_sd_kprobe_why(int rc)
 	}
 }
 
+static void _sd_kprobes_unregister(struct sd_kprobe *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].registered)
+			continue;
+		if (v[i].ret) {
+			unregister_kretprobe(&v[i].rp);
+			atomic_long_add(v[i].rp.nmissed, &_sd_skipped);
+		} else {
+			unregister_kprobe(&v[i].kp);
+		}
+		v[i].registered = false;
+	}
+}
+
 /* all of them or none; false after reporting which one failed */
 static bool _sd_kprobes_register(struct sd_kprobe *v, size_t n)
 {
@@ -80,13 +95,7 @@ static bool _sd_kprobes_register(struct sd_kprobe *v, size_t n)
 			_sd_transport_oob(SD_OOB_ERROR, msg);
 			atomic_long_inc(&_sd_errors);
 			atomic_set(&_sd_failed, 1);
-			while (i-- > 0) {
-				if (v[i].ret)
-					unregister_kretprobe(&v[i].rp);
-				else
-					unregister_kprobe(&v[i].kp);
-				v[i].registered = false;
-			}
+			_sd_kprobes_unregister(v, i);
 			return false;
 		}
 		p->registered = true;
@@ -94,19 +103,5 @@ static bool _sd_kprobes_register(struct sd_kprobe *v, size_t n)
 	return true;
 }
 
-static void _sd_kprobes_unregister(struct sd_kprobe *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].registered)
-			continue;
-		if (v[i].ret) {
-			unregister_kretprobe(&v[i].rp);
-			atomic_long_add(v[i].rp.nmissed, &_sd_skipped);
-		} else {
-			unregister_kprobe(&v[i].kp);
-		}
-		v[i].registered = false;
-	}
-}
 
 #endif /* _SD_KPROBES_H_ */

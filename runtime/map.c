@@ -75,16 +75,31 @@ static u32 _sd_map_hash(const struct sd_map *m, const struct sd_key *key)
 	return (u32)(h ^ (h >> 32));
 }
 
-/* the node holding key, or 0 */
-u32 _sd_map_find(const struct sd_map *m, const struct sd_key *key)
+/* the node holding key, whose hash is h, or 0 */
+static u32 _sd_map_lookup(const struct sd_map *m, const struct sd_key *key, u32 h)
 {
-	u32 h = _sd_map_hash(m, key);
 	u32 i = m->heads[h & (m->nbuckets - 1)];
 
 	for (; i; i = _sd_node(m, i)->hnext)
 		if (_sd_node(m, i)->hash == h && _sd_map_match(m, i, key, 0))
 			return i;
 	return 0;
+}
+
+u32 _sd_map_find(const struct sd_map *m, const struct sd_key *key)
+{
+	return _sd_map_lookup(m, key, _sd_map_hash(m, key));
+}
+
+/* the keys of node i, as the generated code passes them (strings in the node) */
+void _sd_map_key(const struct sd_map *m, u32 i, struct sd_key *key)
+{
+	u32 k;
+
+	for (k = 0; k < m->nkeys; k++) {
+		key[k].n = m->ktypes[k] == 's' ? 0 : _sd_map_kn(m, i, k);
+		key[k].s = m->ktypes[k] == 's' ? _sd_map_ks(m, i, k) : NULL;
+	}
 }
 
 static void _sd_map_unlink(struct sd_map *m, u32 i)
@@ -130,15 +145,14 @@ u32 _sd_map_insert(struct sd_context *c, struct sd_map *m, const struct sd_key *
 		   const char *where)
 {
 	u32 h = _sd_map_hash(m, key);
-	u32 i = m->heads[h & (m->nbuckets - 1)];
+	u32 i = _sd_map_lookup(m, key, h);
 	struct sd_mnode *n;
 	u32 k;
 
 	if (c->error)
 		return 0;	/* the value failed: store nothing, as SystemTap */
-	for (; i; i = _sd_node(m, i)->hnext)
-		if (_sd_node(m, i)->hash == h && _sd_map_match(m, i, key, 0))
-			return i;
+	if (i)
+		return i;
 	if (!m->free) {
 		if (!m->wrap || !m->head) {
 			if (m->sized)

@@ -91,6 +91,7 @@ SD_API void _sd_map_clear(struct sd_map *m);
 SD_API int _sd_map_alloc(struct sd_map *m);
 SD_API void _sd_map_free(struct sd_map *m);
 SD_API u32 _sd_map_find(const struct sd_map *m, const struct sd_key *key);
+SD_API void _sd_map_key(const struct sd_map *m, u32 i, struct sd_key *key);
 SD_API void _sd_map_delete(struct sd_map *m, const struct sd_key *key);
 SD_API u32 _sd_map_insert(struct sd_context *c, struct sd_map *m, const struct sd_key *key,
 			  const char *where);

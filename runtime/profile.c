@@ -57,12 +57,7 @@ int _sd_profiles_alloc(struct sd_profile *v, size_t n)
 		for_each_possible_cpu(cpu) {
 			struct sd_profile_cpu *p = per_cpu_ptr(v[i].cpus, cpu);
 
-#ifdef SD_HAVE_HRTIMER_SETUP
-			hrtimer_setup(&p->hr, _sd_profile_fire, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
-#else
-			hrtimer_init(&p->hr, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
-			p->hr.function = _sd_profile_fire;
-#endif
+			_sd_hrtimer_init(&p->hr, _sd_profile_fire, HRTIMER_MODE_REL_PINNED);
 			p->probe = &v[i].probe;
 		}
 	}

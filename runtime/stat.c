@@ -251,12 +251,8 @@ bool _sd_agg_merge_all(struct sd_context *c, struct sd_agg *a, const char *where
 		raw_spin_lock(&a->cpu[cpu]->lock);
 		for (i = pm->head; i; i = _sd_map_next(pm, i)) {
 			struct sd_key key[SD_MAX_KEYS];
-			u32 k;
 
-			for (k = 0; k < pm->nkeys; k++) {
-				key[k].n = pm->ktypes[k] == 's' ? 0 : _sd_map_kn(pm, i, k);
-				key[k].s = pm->ktypes[k] == 's' ? _sd_map_ks(pm, i, k) : NULL;
-			}
+			_sd_map_key(pm, i, key);
 			j = _sd_map_find(m, key);
 			if (!j && m->count >= m->max) {
 				raw_spin_unlock(&a->cpu[cpu]->lock);
@@ -284,12 +280,8 @@ bool _sd_agg_merge_all(struct sd_context *c, struct sd_agg *a, const char *where
 			struct sd_key key[SD_MAX_KEYS];
 			struct sd_var_acc acc;
 			struct sd_stat *out;
-			u32 k;
 
-			for (k = 0; k < pm->nkeys; k++) {
-				key[k].n = pm->ktypes[k] == 's' ? 0 : _sd_map_kn(pm, i, k);
-				key[k].s = pm->ktypes[k] == 's' ? _sd_map_ks(pm, i, k) : NULL;
-			}
+			_sd_map_key(pm, i, key);
 			j = _sd_map_find(m, key);
 			if (!j)
 				continue;

@@ -26,15 +26,22 @@ static enum hrtimer_restart _sd_timer_fire(struct hrtimer *hr)
 	return HRTIMER_RESTART;
 }
 
+/* hrtimer_setup where the kernel has it (6.13 on), hrtimer_init before */
+void _sd_hrtimer_init(struct hrtimer *hr, enum hrtimer_restart (*fn)(struct hrtimer *),
+		      enum hrtimer_mode mode)
+{
+#ifdef SD_HAVE_HRTIMER_SETUP
+	hrtimer_setup(hr, fn, CLOCK_MONOTONIC, mode);
+#else
+	hrtimer_init(hr, CLOCK_MONOTONIC, mode);
+	hr->function = fn;
+#endif
+}
+
 void _sd_timers_start(struct sd_timer *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-#ifdef SD_HAVE_HRTIMER_SETUP
-		hrtimer_setup(&v[i].hr, _sd_timer_fire, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-#else
-		hrtimer_init(&v[i].hr, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-		v[i].hr.function = _sd_timer_fire;
-#endif
+		_sd_hrtimer_init(&v[i].hr, _sd_timer_fire, HRTIMER_MODE_REL);
 		hrtimer_start(&v[i].hr, ns_to_ktime(_sd_timer_next(&v[i])), HRTIMER_MODE_REL);
 	}
 }

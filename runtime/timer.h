@@ -14,6 +14,8 @@ struct sd_timer {
 	u64 randomize_ns;	/* +/- this much at random, 0 for none */
 };
 
+SD_API void _sd_hrtimer_init(struct hrtimer *hr, enum hrtimer_restart (*fn)(struct hrtimer *),
+			     enum hrtimer_mode mode);
 SD_API void _sd_timers_start(struct sd_timer *v, size_t n);
 SD_API void _sd_timers_stop(struct sd_timer *v, size_t n);
 
