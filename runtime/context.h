@@ -12,6 +12,8 @@ struct sd_context {
 	long actions;			/* statements left in this hit */
 	int nesting;			/* script function depth */
 	const char *probe_point;	/* for error messages */
+	const struct sd_probe *probe;	/* the probe running */
+	struct pt_regs *regs;		/* registers at the probe hit, NULL in begin/end */
 	const char *where;		/* script location of the statement running */
 	const char *error;		/* pending run-time error, NULL if none */
 	bool aborting;			/* abort(): the error is not catchable */

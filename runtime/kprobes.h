@@ -29,7 +29,7 @@ static int _sd_kprobe_hit(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sd_kprobe *p = container_of(kp, struct sd_kprobe, kp);
 
-	_sd_run(&p->probe, false);
+	_sd_run(&p->probe, regs, false);
 	return 0;
 }
 
@@ -37,7 +37,7 @@ static int _sd_kretprobe_hit(struct kretprobe_instance *ri, struct pt_regs *regs
 {
 	struct sd_kprobe *p = container_of(get_kretprobe(ri), struct sd_kprobe, rp);
 
-	_sd_run(&p->probe, false);
+	_sd_run(&p->probe, regs, false);
 	return 0;
 }
 

@@ -7,7 +7,7 @@ static enum hrtimer_restart _sd_profile_fire(struct hrtimer *hr)
 {
 	struct sd_profile_cpu *p = container_of(hr, struct sd_profile_cpu, hr);
 
-	_sd_run(p->probe, false);
+	_sd_run(p->probe, get_irq_regs(), false);
 	if (atomic_read(&_sd_state) != SD_RUNNING)
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(hr, ns_to_ktime(NSEC_PER_SEC / HZ));

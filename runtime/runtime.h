@@ -39,6 +39,8 @@
 #include "sd_autoconf.h"
 
 #include <linux/hrtimer.h>
+#include <asm/irq_regs.h>
+#include <linux/ptrace.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/percpu.h>

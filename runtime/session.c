@@ -80,7 +80,7 @@ static bool _sd_overloaded(struct sd_context *c, cycles_t start, cycles_t end)
  * A handler that fires while another runs on the same CPU is skipped and
  * counted, never nested.
  */
-void _sd_run(const struct sd_probe *p, bool always)
+void _sd_run(const struct sd_probe *p, struct pt_regs *regs, bool always)
 {
 	struct sd_context *c;
 	cycles_t start;
@@ -107,6 +107,8 @@ void _sd_run(const struct sd_probe *p, bool always)
 	c->aborting = false;
 	c->where = NULL;
 	c->probe_point = p->pp;
+	c->probe = p;
+	c->regs = regs;
 	c->sp = 0;
 	c->nesting = 0;
 	c->regex_ngroups = 0;	/* matched() sees only this handler's matches */

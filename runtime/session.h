@@ -24,7 +24,7 @@ struct sd_probe {
 
 
 SD_API void _sd_exit(struct sd_context *c);
-SD_API void _sd_run(const struct sd_probe *p, bool always);
+SD_API void _sd_run(const struct sd_probe *p, struct pt_regs *regs, bool always);
 SD_API void _sd_error(struct sd_context *c, const char *msg);
 SD_API void _sd_warn(struct sd_context *c, const char *msg);
 SD_API void _sd_abort(struct sd_context *c);

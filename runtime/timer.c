@@ -19,7 +19,7 @@ static enum hrtimer_restart _sd_timer_fire(struct hrtimer *hr)
 {
 	struct sd_timer *t = container_of(hr, struct sd_timer, hr);
 
-	_sd_run(&t->probe, false);
+	_sd_run(&t->probe, get_irq_regs(), false);
 	if (atomic_read(&_sd_state) != SD_RUNNING)
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(hr, ns_to_ktime(_sd_timer_next(t)));
