@@ -56,6 +56,7 @@
 #include "transport.h"
 #include "print.h"
 #include "session.h"
+#include "deref.h"
 #include "map.h"
 #include "stat.h"
 #include "timer.h"
