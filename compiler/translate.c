@@ -1454,8 +1454,13 @@ static const char *probe_ref(struct gen *g, int i)
 {
 	struct dprobe *dp = g->s->program->probes.v[i];
 
-	return arena_strfmt(&g->s->arena, "{ sdp_%d, %s, %s }", i,
-			    c_string(g, dp->point, strlen(dp->point)), g->plocks[i]);
+	const char *func = "";
+
+	if (dp->symbol)
+		func = arena_strfmt(&g->s->arena, ", .func = %s, .module = \"kernel\"",
+				    c_string(g, dp->symbol, strlen(dp->symbol)));
+	return arena_strfmt(&g->s->arena, "{ sdp_%d, %s, %s%s }", i,
+			    c_string(g, dp->point, strlen(dp->point)), g->plocks[i], func);
 }
 
 static void probe_table(struct gen *g, const char *name, enum family fam, bool globals)

@@ -20,6 +20,8 @@ struct sd_probe {
 	const char *pp;		/* probe point, for messages */
 	const struct sd_lock *locks;	/* the globals it uses (lock.h) */
 	int nlocks;
+	const char *func;	/* the probed function (probefunc()), NULL if none */
+	const char *module;	/* its module, "kernel" for vmlinux (probemod()) */
 };
 
 
