@@ -15,12 +15,12 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CWARNS) $(CFLAGS) -Icompiler -Ibuild/gen \
 	     -DSONDE_VERSION='"$(VERSION)"' -DSONDE_TAPSET_DIR='"$(DATADIR)/tapset"' \
 	     -DSONDE_RUNTIME_DIR='"$(DATADIR)/runtime"'
-LDLIBS =
+LDLIBS = -ldw -lelf
 
 BUILD ?= build
 GEN = $(BUILD)/gen
 
-SRCS = arena.c util.c session.c diag.c target.c preproc.c ast.c pretty.c format.c autoconf.c locks.c \
+SRCS = arena.c util.c session.c diag.c target.c debuginfo.c preproc.c ast.c pretty.c format.c autoconf.c locks.c \
        tapset.c elaborate.c types.c probes.c ere.c translate.c build.c main.c
 GEN_SRCS = $(GEN)/parser.c $(GEN)/lexer.c
 OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o

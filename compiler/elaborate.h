@@ -48,7 +48,11 @@ struct dprobe {
 	int64_t interval;	/* timer */
 	enum timer_unit unit;
 	int64_t randomize;
-	const char *symbol;	/* kprobe.function("symbol") */
+	const char *symbol;	/* kprobe.function("symbol"), the ELF symbol of a DWARF point */
+	int64_t offset;		/* from symbol */
+	uint64_t addr;		/* without a usable symbol: the link-time address */
+	uint64_t anchor;	/* the link-time address of init_task, to relocate addr */
+	struct dfunc *func;	/* kernel.function: the function in the debuginfo index */
 	bool ret;		/* .return */
 	int64_t maxactive;	/* .maxactive(N), 0 if not given */
 	struct stmt *body;

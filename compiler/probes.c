@@ -11,10 +11,13 @@
  * locals.
  */
 #include <fnmatch.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "debuginfo.h"
 #include "diag.h"
 #include "elaborate.h"
 #include "pretty.h"
@@ -43,6 +46,8 @@ struct derive {
 	bool unsupported;	/* some point failed for lack of a family */
 	const char *unsupported_name;
 	bool quiet;		/* -l: no errors */
+	bool optional;		/* the point ends with '?' */
+	bool reported;		/* an error about this point was given already */
 	const char *orig;	/* the user's points, "end,error" */
 };
 
@@ -115,7 +120,7 @@ static void arg_error(struct derive *d, const struct ppcomp *c, const char *what
 }
 
 static const char *const unsupported[] = {
-	"kernel", "module", "process", "perf", "procfs", "netfilter",
+	"module", "process", "perf", "procfs", "netfilter",
 	"java", "python", "python2", "python3", "input", "kprobe_seq",
 	"debuginfod", "prometheus",
 };
@@ -125,6 +130,7 @@ static const char *const families[] = {
 	"timer.msec", "timer.us", "timer.usec", "timer.ns", "timer.nsec",
 	"timer.hz", "timer.jiffies", "timer.profile", "timer.profile.tick",
 	"kprobe.function", "kprobe.function.return",
+	"kernel.function", "kernel.function.call", "kernel.function.return",
 };
 
 /* -l with a wildcard pattern: the built-in points it matches, as templates */
@@ -284,6 +290,166 @@ static struct dprobe *builtin(struct derive *d, const struct ppcomp *c, int n, b
 	return NULL;
 }
 
+/* {=== kernel.function: points from the DWARF index ===} */
+
+/* "NAME[@FILE[:LINE[-LINE]]]" split; false after an error */
+static bool split_spec(struct derive *d, const struct ppcomp *c, const char *spec,
+		       const char **name, const char **file, int *lo, int *hi)
+{
+	struct session *s = d->s;
+	const char *at = strchr(spec, '@');
+
+	*file = NULL;
+	*lo = *hi = 0;
+	if (!at) {
+		*name = spec;
+		return *spec != 0;
+	}
+	*name = arena_strndup(&s->arena, spec, (size_t)(at - spec));
+	const char *colon = strchr(at + 1, ':');
+
+	if (!colon) {
+		*file = at + 1;
+	} else {
+		char *end;
+		long a, b;
+
+		*file = arena_strndup(&s->arena, at + 1, (size_t)(colon - at - 1));
+		a = strtol(colon + 1, &end, 10);
+		b = a;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (*end || a <= 0 || b < a || b > 10000000) {
+			arg_error(d, c, "has a bad line number or range after ':'");
+			return false;
+		}
+		*lo = (int)a;
+		*hi = (int)b;
+	}
+	return **name && **file;
+}
+
+static const char *kernel_why_not(const struct dfunc *f)
+{
+	if (!(f->flags & DF_CODE))
+		return "it is inlined everywhere (try .inline)";
+	if (f->flags & DF_INIT)
+		return "it is in .init.text, discarded after boot";
+	if (f->flags & DF_NOKPROBE)
+		return "the kernel does not allow kprobes on it";
+	return NULL;
+}
+
+/* kernel.function("PATTERN")[.call|.return[.maxactive(N)]] */
+static void kernel_function(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
+{
+	struct session *s = d->s;
+	const char *spec = c[1].arg && c[1].arg->kind == E_STR ? c[1].arg->str : NULL;
+	const char *name, *file;
+	int lo, hi, i = 2;
+	bool ret = false;
+	int64_t maxactive = 0;
+	struct debuginfo *di;
+	struct vec found = {0};
+	int usable = 0;
+	const struct dfunc *refused = NULL;
+
+	if (c[0].arg) {
+		arg_error(d, &c[0], "takes no argument");
+		return;
+	}
+	if (!spec || !split_spec(d, &c[1], spec, &name, &file, &lo, &hi)) {
+		arg_error(d, &c[1], "needs a function name pattern such as \"vfs_*\" or \"ip_rcv@net/ipv4/ip_input.c\"");
+		return;
+	}
+	if (i < n && !strcmp(c[i].name, "call") && !c[i].arg) {
+		i++;
+	} else if (i < n && !strcmp(c[i].name, "return") && !c[i].arg) {
+		ret = true;
+		i++;
+		if (i < n && !strcmp(c[i].name, "maxactive")) {
+			if (!is_num(&c[i]) || c[i].arg->num <= 0 || c[i].arg->num > 100000) {
+				arg_error(d, &c[i], "needs a positive number");
+				return;
+			}
+			maxactive = c[i].arg->num;
+			i++;
+		}
+	}
+	if (i < n) {
+		arg_error(d, &c[i], "is not valid here");
+		return;
+	}
+	if (!(di = debuginfo_kernel(s, c[1].loc))) {
+		d->reported = true;	/* once per session, not "unknown probe point" */
+		return;
+	}
+	debuginfo_match(s, di, name, file, lo, hi, &found);
+	for (int k = 0; k < found.n; k++) {
+		struct dfunc *f = found.v[k];
+		struct partial *pa;
+		struct dprobe *dp;
+		bool dup = false;
+
+		if (kernel_why_not(f)) {
+			/* the reason of an out-of-line copy says more than "inlined" */
+			if (!refused || (!(refused->flags & DF_CODE) && (f->flags & DF_CODE)))
+				refused = f;
+			continue;
+		}
+		/* one probe per address: a function indexed twice is one point */
+		for (int j = 0; j < k && !dup; j++) {
+			struct dfunc *g = found.v[j];
+
+			dup = g->addr == f->addr && !kernel_why_not(g);
+		}
+		if (dup)
+			continue;
+		usable++;
+		dp = arena_calloc(&s->arena, 1, sizeof(*dp));
+		dp->loc = c[0].loc;
+		dp->family = PF_KPROBE;
+		dp->func = f;
+		dp->ret = ret;
+		dp->maxactive = maxactive;
+		if (f->symbol && (f->flags & DF_SYM_UNIQUE)) {
+			dp->symbol = f->symbol;
+		} else {	/* kallsyms cannot resolve the name: the address, relocated at load */
+			dp->addr = f->addr;
+			dp->anchor = di->anchor;
+		}
+		dp->point = arena_strfmt(&s->arena, "kernel.function(\"%s@%s:%d\")%s", f->name,
+					 f->file, f->line, ret ? ".return" : "");
+		if (maxactive)
+			dp->point = arena_strfmt(&s->arena, "%s.maxactive(%" PRId64 ")", dp->point,
+						 maxactive);
+		dp->matched = dp->point;
+		pa = arena_calloc(&s->arena, 1, sizeof(*pa));
+		pa->dp = dp;
+		vec_push(&s->arena, out, pa);
+	}
+	if (usable || d->quiet || d->optional)
+		return;
+	if (refused) {
+		diag_error(s, c[1].loc, DIAG_SEM_FUNCTION_UNPROBEABLE, refused->name,
+			   kernel_why_not(refused));
+	} else if (strpbrk(name, "*?[") || file) {
+		diag_error(s, c[1].loc, DIAG_SEM_NO_MATCH, spec);
+	} else {
+		/* a near miss among the kernel's function names */
+		struct vec cands = {0};
+
+		for (size_t k = 0; k < di->nfuncs; k++)
+			if (di->funcs[k].flags & DF_CODE)
+				vec_push(&s->arena, &cands, (void *)di->funcs[k].name);
+		const char *sug = elab_suggest(name, (const char **)cands.v, cands.n);
+
+		diag_error(s, c[1].loc, DIAG_SEM_NO_SUCH_FUNCTION, name);
+		if (sug)
+			diag_hint(s, DIAG_HINT_DID_YOU_MEAN, sug);
+	}
+}
+
 /* {=== aliases ===} */
 
 /* does alias name `name` match the start of point c? returns its length or -1 */
@@ -401,6 +567,10 @@ static void resolve(struct derive *d, const struct ppcomp *c, int n, struct vec 
 	}
 	if (out->n > before)
 		return;
+	if (!strcmp(c[0].name, "kernel") && n >= 2 && !strcmp(c[1].name, "function")) {
+		kernel_function(d, c, n, out);
+		return;
+	}
 	dp = builtin(d, c, n, &known);
 	if (dp) {
 		struct partial *pa = arena_calloc(&s->arena, 1, sizeof(*pa));
@@ -453,8 +623,10 @@ static void derive_point(struct derive *d, struct probe *user, struct probe_poin
 		int errs = s->nerrors;
 
 		d->unsupported = false;
+		d->optional = pp->optional;
+		d->reported = false;
 		resolve(d, p->c, p->n, &got);
-		if (!got.n && !pp->optional && s->nerrors == errs && !d->quiet) {
+		if (!got.n && !pp->optional && s->nerrors == errs && !d->quiet && !d->reported) {
 			const char *text = point_text(s, p->c, p->n);
 
 			if (d->unsupported) {

@@ -81,6 +81,8 @@ struct session {
 	int last_err_code;
 
 	struct target *target;
+	struct debuginfo *debuginfo;	/* the target kernel's (debuginfo.c) */
+	bool debuginfo_tried;
 	struct program *program;
 	struct tapset_lib *lib;
 };

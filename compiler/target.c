@@ -85,8 +85,20 @@ struct target *target_get(struct session *s)
 		char *rel;
 
 		t->build_dir = r;
-		snprintf(path, sizeof(path), "%s/include/config/kernel.release", r);
+		/*
+		 * UTS_RELEASE is what uname -r says on that kernel; Debian's
+		 * kernel.release holds the upstream version instead (6.1.192)
+		 */
+		snprintf(path, sizeof(path), "%s/include/generated/utsrelease.h", r);
 		rel = slurp_line(path);
+		if (rel && !strncmp(rel, "#define UTS_RELEASE \"", 21) && strchr(rel + 21, '"')) {
+			memmove(rel, rel + 21, strlen(rel + 21) + 1);
+			*strchr(rel, '"') = 0;
+		} else {
+			free(rel);
+			snprintf(path, sizeof(path), "%s/include/config/kernel.release", r);
+			rel = slurp_line(path);
+		}
 		t->release = arena_strdup(&s->arena, rel ? rel : "unknown");
 		free(rel);
 		t->how = "build directory given with -r";

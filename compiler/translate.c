@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "debuginfo.h"
 #include "diag.h"
 #include "elaborate.h"
 #include "ere.h"
@@ -1456,9 +1457,12 @@ static const char *probe_ref(struct gen *g, int i)
 
 	const char *func = "";
 
-	if (dp->symbol)
+	if (dp->symbol || dp->func) {
+		const char *name = dp->func ? dp->func->name : dp->symbol;
+
 		func = arena_strfmt(&g->s->arena, ", .func = %s, .module = \"kernel\"",
-				    c_string(g, dp->symbol, strlen(dp->symbol)));
+				    c_string(g, name, strlen(name)));
+	}
 	return arena_strfmt(&g->s->arena, "{ sdp_%d, %s, %s%s }", i,
 			    c_string(g, dp->point, strlen(dp->point)), g->plocks[i], func);
 }
@@ -1533,9 +1537,14 @@ static const char *timer_fields(struct gen *g, struct dprobe *dp)
 
 static const char *kprobe_fields(struct gen *g, struct dprobe *dp)
 {
-	return arena_strfmt(&g->s->arena, ", .symbol = %s, .ret = %s, .maxactive = %" PRId64,
-			    c_string(g, dp->symbol, strlen(dp->symbol)), dp->ret ? "true" : "false",
-			    dp->maxactive);
+	const char *where = dp->symbol ?
+		arena_strfmt(&g->s->arena, ".symbol = %s, .offset = %" PRId64,
+			     c_string(g, dp->symbol, strlen(dp->symbol)), dp->offset) :
+		arena_strfmt(&g->s->arena, ".link_addr = 0x%" PRIx64 "UL, .anchor = 0x%" PRIx64 "UL",
+			     dp->addr, dp->anchor);
+
+	return arena_strfmt(&g->s->arena, ", %s, .ret = %s, .maxactive = %" PRId64, where,
+			    dp->ret ? "true" : "false", dp->maxactive);
 }
 
 /*

@@ -46,6 +46,17 @@ found = {}
 problems = []
 i = 0
 work = tempfile.mkdtemp()
+# Examples that need the kernel's DWARF use the debug information sonde's
+# own cache holds (vm/debuginfo.sh), and its index, instead of indexing again.
+real_cache = os.environ.get('SONDE_CACHE') or os.path.join(
+    os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache'), 'sonde')
+os.makedirs(os.path.join(work, 'cache'), exist_ok=True)
+if os.path.isdir(os.path.join(real_cache, 'dwarf')):
+    os.symlink(os.path.join(real_cache, 'dwarf'), os.path.join(work, 'cache', 'dwarf'))
+debug_path = ':'.join(sorted(
+    os.path.join(real_cache, 'vm', k, 'debug', 'vmlinux')
+    for k in (os.listdir(os.path.join(real_cache, 'vm')) if os.path.isdir(os.path.join(real_cache, 'vm')) else [])
+    if os.path.isfile(os.path.join(real_cache, 'vm', k, 'debug', 'vmlinux'))))
 while i < len(lines):
     line = lines[i]
     m = re.match(r'^### (\S+)$', line)
@@ -80,7 +91,9 @@ while i < len(lines):
         target = ['-e', '\n'.join(body)] if use_e else [fname]
         p = subprocess.run([sonde] + opts + target + args, cwd=work,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True, env=dict(os.environ, SONDE_CACHE=os.path.join(work, 'cache')))
+                           text=True, env=dict(os.environ, SONDE_CACHE=os.path.join(work, 'cache'),
+                                    # only for the test kernels: other examples read the same everywhere
+                                    SONDE_DEBUGINFO_PATH=debug_path if '-r 6.' in o else ''))
         output = p.stdout.rstrip('\n')
         cmd = ' '.join(['sonde'] + [shlex.quote(x) for x in opts + target] + [shlex.quote(x) for x in args])
         if not use_e:

@@ -20,7 +20,7 @@ static inline int _sd_kread(struct sd_context *c, void *dst, unsigned long addr,
 	if (likely(!copy_from_kernel_nofault(dst, (const void *)addr, size)))
 		return 0;
 	if (!c->error)
-		_sd_error_fmt(c, "kernel read fault at 0x%lx", addr);
+		_sd_error_fmt(c, "read fault [man error::fault] at 0x%lx", addr);
 	return -EFAULT;
 }
 
@@ -30,7 +30,7 @@ static inline int _sd_uread(struct sd_context *c, void *dst, unsigned long addr,
 	if (likely(!copy_from_user_nofault(dst, (const void __user *)addr, size)))
 		return 0;
 	if (!c->error)
-		_sd_error_fmt(c, "user read fault at 0x%lx", addr);
+		_sd_error_fmt(c, "user read fault [man error::fault] at 0x%lx", addr);
 	return -EFAULT;
 }
 

@@ -14,10 +14,18 @@
 #define _SD_KPROBES_H_
 
 #include <linux/kprobes.h>
+#include <linux/sched/task.h>
 
 struct sd_kprobe {
 	struct sd_probe probe;
 	const char *symbol;
+	unsigned long offset;	/* from symbol */
+	/*
+	 * Without a symbol kallsyms resolves to this one function: its
+	 * link-time address, relocated (KASLR) by how far the exported
+	 * init_task moved from its link-time address anchor.
+	 */
+	unsigned long link_addr, anchor;
 	bool ret;
 	int maxactive;		/* .maxactive(N), 0 for the kernel's default */
 	bool registered;
@@ -39,6 +47,16 @@ static int _sd_kretprobe_hit(struct kretprobe_instance *ri, struct pt_regs *regs
 
 	_sd_run(&p->probe, regs, false);
 	return 0;
+}
+
+static void _sd_kprobe_where(const struct sd_kprobe *p, struct kprobe *kp)
+{
+	if (p->symbol) {
+		kp->symbol_name = p->symbol;
+		kp->offset = p->offset;
+	} else {
+		kp->addr = (kprobe_opcode_t *)(p->link_addr + ((unsigned long)&init_task - p->anchor));
+	}
 }
 
 static const char *_sd_kprobe_why(int rc)
@@ -79,13 +97,13 @@ static bool _sd_kprobes_register(struct sd_kprobe *v, size_t n)
 
 		if (p->ret) {
 			memset(&p->rp, 0, sizeof(p->rp));
-			p->rp.kp.symbol_name = p->symbol;
+			_sd_kprobe_where(p, &p->rp.kp);
 			p->rp.handler = _sd_kretprobe_hit;
 			p->rp.maxactive = p->maxactive;
 			rc = register_kretprobe(&p->rp);
 		} else {
 			memset(&p->kp, 0, sizeof(p->kp));
-			p->kp.symbol_name = p->symbol;
+			_sd_kprobe_where(p, &p->kp);
 			p->kp.pre_handler = _sd_kprobe_hit;
 			rc = register_kprobe(&p->kp);
 		}

@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * debuginfo.c - find the target kernel's vmlinux with DWARF and index its
+ * functions (debuginfo.h)
+ *
+ * Walking every compilation unit of a distribution vmlinux (633 MB, 2,300
+ * CUs, 160,000 subprograms) takes two seconds and 400 MB of mapped pages,
+ * so it is done once per build-id: the index (name, ELF symbol, entry,
+ * DIE offset, declaring file and line, flags) is written to
+ * CACHE/dwarf/BUILDID.idx as text, and later runs read only that file and
+ * the few DIEs their probes name.
+ */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "debuginfo.h"
+#include "diag.h"
+#include "target.h"
+#include "util.h"
+
+#define INDEX_MAGIC "sonde-dwarf-index 3"
+
+/* {=== finding vmlinux ===} */
+
+static bool usable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+/* the candidates in search order, for the target release rel */
+static void candidates(struct session *s, const char *rel, struct vec *out)
+{
+	struct arena *A = &s->arena;
+	const char *env = getenv("SONDE_DEBUGINFO_PATH");
+	struct target *t = target_get(s);
+	const char *cache = session_cache_dir(s);
+
+	if (env && *env) {
+		char *list = arena_strdup(A, env), *save = NULL;
+
+		for (char *d = strtok_r(list, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+			if (!path_is_dir(d)) {
+				vec_push(A, out, d);
+				continue;
+			}
+			vec_push(A, out, arena_strfmt(A, "%s/vmlinux-%s", d, rel));
+			vec_push(A, out, arena_strfmt(A, "%s/boot/vmlinux-%s", d, rel));
+			vec_push(A, out, arena_strfmt(A, "%s/lib/modules/%s/vmlinux", d, rel));
+			vec_push(A, out, arena_strfmt(A, "%s/vmlinux", d));
+		}
+	}
+	if (t->build_dir)
+		vec_push(A, out, arena_strfmt(A, "%s/vmlinux", t->build_dir));
+	vec_push(A, out, arena_strfmt(A, "/usr/lib/debug/boot/vmlinux-%s", rel));
+	vec_push(A, out, arena_strfmt(A, "/usr/lib/debug/lib/modules/%s/vmlinux", rel));
+	if (cache)
+		vec_push(A, out, arena_strfmt(A, "%s/vm/%s/debug/vmlinux", cache, rel));
+}
+
+/* the running kernel's build-id from /sys/kernel/notes, when it is the target */
+static const char *running_build_id(struct session *s, const char *rel)
+{
+	struct utsname u;
+	size_t len, off = 0;
+	char *notes;
+	const char *id = NULL;
+
+	if (uname(&u) || strcmp(u.release, rel) || !(notes = read_file("/sys/kernel/notes", &len)))
+		return NULL;
+	while (off + 12 <= len) {
+		uint32_t nsz, dsz, type;
+
+		memcpy(&nsz, notes + off, 4);
+		memcpy(&dsz, notes + off + 4, 4);
+		memcpy(&type, notes + off + 8, 4);
+		off += 12;
+		size_t name_end = off + ((nsz + 3) & ~3u), desc_end = name_end + ((dsz + 3) & ~3u);
+
+		if (desc_end > len)
+			break;
+		if (type == NT_GNU_BUILD_ID && nsz == 4 && !memcmp(notes + off, "GNU", 4)) {
+			struct strbuf sb = STRBUF_INIT;
+
+			for (uint32_t i = 0; i < dsz; i++)
+				sb_printf(&sb, "%02x", (unsigned char)notes[name_end + i]);
+			id = arena_strdup(&s->arena, sb.buf);
+			sb_release(&sb);
+			break;
+		}
+		off = desc_end;
+	}
+	free(notes);
+	return id;
+}
+
+static const char *build_id_of(struct session *s, Elf *elf)
+{
+	const void *id;
+	ssize_t n = dwelf_elf_gnu_build_id(elf, &id);
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+
+	if (n <= 0)
+		return NULL;
+	for (ssize_t i = 0; i < n; i++)
+		sb_printf(&sb, "%02x", ((const unsigned char *)id)[i]);
+	r = arena_strdup(&s->arena, sb.buf);
+	sb_release(&sb);
+	return r;
+}
+
+/* {=== building the index ===} */
+
+struct sym {
+	uint64_t addr;
+	const char *name;
+	int count;		/* symbols of this name in the whole table */
+};
+
+struct range {
+	uint64_t lo, hi;
+};
+
+struct builder {
+	struct session *s;
+	struct sym *syms;	/* FUNC symbols by address */
+	size_t nsyms;
+	struct range noprobe[8];	/* sections kprobes refuse */
+	int nnoprobe;
+	struct range init, blacklist_tab, mcount_tab;
+	uint64_t *blacklist, *mcount;	/* sorted addresses */
+	size_t nblacklist, nmcount;
+	uint64_t anchor;	/* init_task */
+	uint64_t banner;	/* linux_banner */
+	FILE *out;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_sym_addr(const void *a, const void *b)
+{
+	const struct sym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int cmp_sym_name(const void *a, const void *b)
+{
+	return strcmp((*(struct sym *const *)a)->name, (*(struct sym *const *)b)->name);
+}
+
+static bool has_u64(const uint64_t *v, size_t n, uint64_t x)
+{
+	return n && bsearch(&x, v, n, sizeof(*v), cmp_u64);
+}
+
+/* the 8-byte addresses stored between two link-time addresses, sorted */
+static uint64_t *addr_array(Elf *elf, struct range r, size_t *n)
+{
+	Elf_Scn *scn = NULL;
+
+	*n = 0;
+	if (r.hi <= r.lo)
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		uint64_t *v;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS || !(sh.sh_flags & SHF_ALLOC) ||
+		    r.lo < sh.sh_addr || r.hi > sh.sh_addr + sh.sh_size)
+			continue;
+		if (!(d = elf_getdata(scn, NULL)) || !d->d_buf || d->d_size < sh.sh_size)
+			return NULL;
+		*n = (r.hi - r.lo) / 8;
+		v = xmalloc(*n * 8 + 8);
+		memcpy(v, (const char *)d->d_buf + (r.lo - sh.sh_addr), *n * 8);
+		qsort(v, *n, 8, cmp_u64);
+		return v;
+	}
+	return NULL;
+}
+
+static void read_symbols(struct builder *b, Elf *elf)
+{
+	static const char *const bounds[][2] = {
+		{ "__kprobes_text_start", "__kprobes_text_end" },
+		{ "__noinstr_text_start", "__noinstr_text_end" },
+		{ "__entry_text_start", "__entry_text_end" },
+		{ "__irqentry_text_start", "__irqentry_text_end" },
+		{ "__softirqentry_text_start", "__softirqentry_text_end" },
+		{ "__cpuidle_text_start", "__cpuidle_text_end" },
+	};
+	Elf_Scn *scn = NULL;
+	size_t cap = 0;
+	struct sym **byname;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !(d = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0; i < sh.sh_size / (sh.sh_entsize ?: 1); i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (!gelf_getsym(d, (int)i, &sym) || !(name = elf_strptr(elf, sh.sh_link, sym.st_name)))
+				continue;
+			for (size_t k = 0; k < ARRAY_SIZE(bounds); k++)
+				for (int e = 0; e < 2; e++)
+					if (!strcmp(name, bounds[k][e])) {
+						struct range *r = &b->noprobe[k];
+
+						*(e ? &r->hi : &r->lo) = sym.st_value;
+					}
+			if (!strcmp(name, "__start_kprobe_blacklist"))
+				b->blacklist_tab.lo = sym.st_value;
+			else if (!strcmp(name, "__stop_kprobe_blacklist"))
+				b->blacklist_tab.hi = sym.st_value;
+			else if (!strcmp(name, "__start_mcount_loc"))
+				b->mcount_tab.lo = sym.st_value;
+			else if (!strcmp(name, "__stop_mcount_loc"))
+				b->mcount_tab.hi = sym.st_value;
+			if (!strcmp(name, "init_task"))
+				b->anchor = sym.st_value;
+			else if (!strcmp(name, "linux_banner"))
+				b->banner = sym.st_value;
+			if (!strcmp(name, "_sinittext"))
+				b->init.lo = sym.st_value;
+			else if (!strcmp(name, "_einittext"))
+				b->init.hi = sym.st_value;
+			if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || !*name)
+				continue;
+			if (b->nsyms == cap) {
+				cap = cap ? 2 * cap : 65536;
+				b->syms = xrealloc(b->syms, cap * sizeof(*b->syms));
+			}
+			b->syms[b->nsyms++] = (struct sym){ sym.st_value, name, 0 };
+		}
+	}
+	b->nnoprobe = (int)ARRAY_SIZE(bounds);
+	/* how many symbols share each name */
+	byname = xmalloc((b->nsyms + 1) * sizeof(*byname));
+	for (size_t i = 0; i < b->nsyms; i++)
+		byname[i] = &b->syms[i];
+	qsort(byname, b->nsyms, sizeof(*byname), cmp_sym_name);
+	for (size_t i = 0, j; i < b->nsyms; i = j) {
+		for (j = i; j < b->nsyms && !strcmp(byname[j]->name, byname[i]->name); j++)
+			;
+		for (size_t k = i; k < j; k++)
+			byname[k]->count = (int)(j - i);
+	}
+	free(byname);
+	qsort(b->syms, b->nsyms, sizeof(*b->syms), cmp_sym_addr);
+}
+
+/* the symbol at exactly addr, preferring a unique name */
+static const struct sym *sym_at(struct builder *b, uint64_t addr)
+{
+	size_t lo = 0, hi = b->nsyms;
+	const struct sym *best = NULL;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (b->syms[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < b->nsyms && b->syms[lo].addr == addr; lo++)
+		if (!best || (best->count > 1 && b->syms[lo].count == 1))
+			best = &b->syms[lo];
+	return best;
+}
+
+static const char *rel_path(const char *f)
+{
+	if (!f)
+		return "";
+	while (f[0] == '.' && f[1] == '/')
+		f += 2;
+	return f;
+}
+
+static int index_func(Dwarf_Die *die, void *arg)
+{
+	struct builder *b = arg;
+	const char *name = dwarf_diename(die);
+	Dwarf_Addr lo = 0;
+	unsigned flags = 0;
+	int line = 0;
+	const struct sym *sym = NULL;
+	Dwarf_Attribute a;
+
+	if (!name || dwarf_hasattr(die, DW_AT_declaration))
+		return DWARF_CB_OK;
+	if (dwarf_func_inline(die))
+		flags |= DF_INLINED;
+	if (dwarf_hasattr(die, DW_AT_external))
+		flags |= DF_EXTERNAL;
+	if (dwarf_attr(die, DW_AT_low_pc, &a) && dwarf_lowpc(die, &lo) == 0 && lo) {
+		flags |= DF_CODE;
+		sym = sym_at(b, lo);
+		if (sym && sym->count == 1)
+			flags |= DF_SYM_UNIQUE;
+		if (lo >= b->init.lo && lo < b->init.hi)
+			flags |= DF_INIT;
+		for (int i = 0; i < b->nnoprobe; i++)
+			if (lo >= b->noprobe[i].lo && lo < b->noprobe[i].hi)
+				flags |= DF_NOKPROBE;
+		if (has_u64(b->blacklist, b->nblacklist, lo))
+			flags |= DF_NOKPROBE;
+		/* the fentry call follows the entry, or an endbr64 */
+		if (has_u64(b->mcount, b->nmcount, lo) || has_u64(b->mcount, b->nmcount, lo + 4))
+			flags |= DF_FTRACE;
+	}
+	dwarf_decl_line(die, &line);
+	fprintf(b->out, "%s\t%s\t%" PRIx64 "\t%" PRIx64 "\t%s\t%d\t%x\n", name,
+		sym ? sym->name : "-", (uint64_t)lo, (uint64_t)dwarf_dieoffset(die),
+		rel_path(dwarf_decl_file(die)), line, flags);
+	return DWARF_CB_OK;
+}
+
+/* the release in "Linux version REL (...", "unknown" if not found */
+static const char *banner_release(struct builder *b, Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+
+	while (b->banner && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		const char *p, *end;
+		size_t off;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
+		    b->banner < sh.sh_addr || b->banner >= sh.sh_addr + sh.sh_size)
+			continue;
+		if (!(d = elf_getdata(scn, NULL)) || !d->d_buf)
+			break;
+		off = b->banner - sh.sh_addr;
+		p = (const char *)d->d_buf + off;
+		end = memchr(p, ' ', d->d_size - off > 200 ? 200 : d->d_size - off);
+		if (!end || strncmp(p, "Linux version ", 14))
+			break;
+		p += 14;
+		end = memchr(p, ' ', (size_t)((const char *)d->d_buf + d->d_size - p));
+		if (!end || end - p > 120)
+			break;
+		return arena_strndup(&b->s->arena, p, (size_t)(end - p));
+	}
+	return "unknown";
+}
+
+/* write the index of vmlinux (open as dw/elf) to path; false on failure */
+static bool build_index(struct session *s, Dwarf *dw, Elf *elf, const char *id, const char *path)
+{
+	struct builder b = { .s = s };
+	char *tmp = arena_strfmt(&s->arena, "%s.%d.tmp", path, (int)getpid());
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	bool ok;
+
+	read_symbols(&b, elf);
+	b.blacklist = addr_array(elf, b.blacklist_tab, &b.nblacklist);
+	b.mcount = addr_array(elf, b.mcount_tab, &b.nmcount);
+	if (!(b.out = fopen(tmp, "w")))
+		return false;
+	fprintf(b.out, "%s %s %" PRIx64 " %s\n", INDEX_MAGIC, id, b.anchor, banner_release(&b, elf));
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu))
+			dwarf_getfuncs(&cu, index_func, &b, 0);
+		off = next;
+	}
+	ok = !ferror(b.out);
+	ok = fclose(b.out) == 0 && ok && rename(tmp, path) == 0;
+	if (!ok)
+		unlink(tmp);
+	free(b.syms);
+	free(b.blacklist);
+	free(b.mcount);
+	return ok;
+}
+
+/* {=== reading the index ===} */
+
+static int cmp_func(const void *a, const void *b)
+{
+	const struct dfunc *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static bool load_index(struct session *s, struct debuginfo *di, const char *path)
+{
+	size_t len, n = 0, cap = 0;
+	char *text = read_file(path, &len), *p, *eol;
+	char id[128], release[128];
+	unsigned long long anchor;
+
+	if (!text)
+		return false;
+	if (sscanf(text, INDEX_MAGIC " %127s %llx %127s", id, &anchor, release) != 3 ||
+	    strcmp(id, di->build_id) || !(eol = strchr(text, '\n'))) {
+		free(text);
+		return false;
+	}
+	di->anchor = anchor;
+	di->release = arena_strdup(&s->arena, release);
+	/* the file's text becomes the strings of the entries */
+	p = arena_alloc(&s->arena, len - (size_t)(eol + 1 - text) + 1);
+	memcpy(p, eol + 1, len - (size_t)(eol + 1 - text));
+	p[len - (size_t)(eol + 1 - text)] = 0;
+	free(text);
+	while (*p) {
+		char *f[7];
+		int k = 0;
+
+		eol = strchr(p, '\n');
+		if (!eol)
+			break;
+		*eol = 0;
+		for (char *q = p; k < 7; k++) {
+			f[k] = q;
+			q = strchr(q, '\t');
+			if (!q)
+				break;
+			*q++ = 0;
+		}
+		if (k == 6) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 65536;
+				di->funcs = xrealloc(di->funcs, cap * sizeof(*di->funcs));
+			}
+			di->funcs[n++] = (struct dfunc){
+				.name = f[0],
+				.symbol = strcmp(f[1], "-") ? f[1] : NULL,
+				.addr = strtoull(f[2], NULL, 16),
+				.die = strtoull(f[3], NULL, 16),
+				.file = f[4],
+				.line = atoi(f[5]),
+				.flags = (unsigned)strtoul(f[6], NULL, 16),
+			};
+		}
+		p = eol + 1;
+	}
+	/* the arena owns everything else; keep the array there too */
+	struct dfunc *v = arena_alloc(&s->arena, (n + 1) * sizeof(*v));
+
+	if (n)
+		memcpy(v, di->funcs, n * sizeof(*v));
+	free(di->funcs);
+	qsort(v, n, sizeof(*v), cmp_func);
+	di->funcs = v;
+	di->nfuncs = n;
+	return true;
+}
+
+/* {=== the facility ===} */
+
+static void no_debuginfo(struct session *s, struct loc loc, const char *rel, const char *why)
+{
+	diag_error(s, loc, DIAG_SEM_NO_DEBUGINFO, rel, why);
+	diag_hint(s, DIAG_HINT_DEBUGINFO_PACKAGE, rel, rel);
+}
+
+/*
+ * Open one candidate: its build-id must match the running kernel's when
+ * that is the target, and its banner ("Linux version REL ...", kept in the
+ * index) the target release. Returns the reason when it does not fit.
+ */
+static const char *try_candidate(struct session *s, struct debuginfo *di, const char *path,
+				 const char *rel, const char *want_id)
+{
+	const char *cache = session_cache_dir(s), *idx, *why = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf;
+	Dwarf *dw = NULL;
+
+	if (fd < 0)
+		return arena_strfmt(&s->arena, "%s: %s", path, strerror(errno));
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	di->build_id = elf ? build_id_of(s, elf) : NULL;
+	if (!di->build_id) {
+		why = arena_strfmt(&s->arena, "%s has no build-id", path);
+		goto fail;
+	}
+	if (want_id && strcmp(di->build_id, want_id)) {
+		why = arena_strfmt(&s->arena, "%s has build-id %s, the running kernel %s", path,
+				   di->build_id, want_id);
+		goto fail;
+	}
+	idx = cache ? arena_strfmt(&s->arena, "%s/dwarf/%s.idx", cache, di->build_id) :
+		arena_strfmt(&s->arena, "/tmp/sonde-%d.idx", (int)getpid());
+	if (!load_index(s, di, idx)) {
+		bool ok;
+
+		if (!(dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL))) {
+			why = arena_strfmt(&s->arena, "%s has no DWARF", path);
+			goto fail;
+		}
+		if (cache)
+			make_dirs(arena_strfmt(&s->arena, "%s/dwarf", cache));
+		if (s->verbose)
+			fprintf(stderr, "Pass 2: indexing the functions of %s\n", path);
+		ok = build_index(s, dw, elf, di->build_id, idx) && load_index(s, di, idx);
+		if (!cache)
+			unlink(idx);
+		if (!ok) {
+			why = arena_strfmt(&s->arena, "cannot index %s", path);
+			goto fail;
+		}
+	}
+	if (strcmp(di->release, rel)) {
+		why = arena_strfmt(&s->arena, "%s is for kernel %s", path, di->release);
+		goto fail;
+	}
+	di->path = path;
+	di->dw = dw ? dw : dwarf_begin_elf(elf, DWARF_C_READ, NULL);
+	di->fd = fd;
+	return NULL;
+fail:
+	if (dw)
+		dwarf_end(dw);
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	di->funcs = NULL;
+	di->nfuncs = 0;
+	return why;
+}
+
+struct debuginfo *debuginfo_kernel(struct session *s, struct loc loc)
+{
+	const char *rel = target_get(s)->release;
+	struct vec cands = {0};
+	const char *want_id, *why = "no vmlinux with DWARF was found";
+	struct debuginfo *di;
+
+	if (s->debuginfo_tried)
+		return s->debuginfo;
+	s->debuginfo_tried = true;
+	elf_version(EV_CURRENT);
+	want_id = running_build_id(s, rel);
+	candidates(s, rel, &cands);
+	di = arena_calloc(&s->arena, 1, sizeof(*di));
+	for (int i = 0; i < cands.n; i++) {
+		const char *c = cands.v[i], *w;
+
+		if (!usable(c))
+			continue;
+		if (!(w = try_candidate(s, di, c, rel, want_id))) {
+			if (s->verbose)
+				fprintf(stderr, "Pass 2: debug information for %s: %s (build-id %s)\n",
+					rel, c, di->build_id);
+			s->debuginfo = di;
+			return di;
+		}
+		why = w;
+	}
+	no_debuginfo(s, loc, rel, why);
+	return NULL;
+}
+
+void *debuginfo_dwarf(struct session *s, struct debuginfo *di)
+{
+	(void)s;
+	return di->dw;
+}
+
+/* does the relative path match the file pattern, whole or as its tail? */
+static bool file_matches(const char *pat, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (!fnmatch(pat, path, 0))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (path[i] == '/' && !fnmatch(pat, path + i + 1, 0))
+			return true;
+	return false;
+}
+
+void debuginfo_match(struct session *s, struct debuginfo *di, const char *name,
+		     const char *file, int line_lo, int line_hi, struct vec *out)
+{
+	bool wild = strpbrk(name, "*?[") != NULL;
+	size_t lo = 0, hi = di->nfuncs;
+
+	if (!wild) {	/* binary search for the first entry of that name */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (strcmp(di->funcs[mid].name, name) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		hi = di->nfuncs;
+	}
+	for (size_t i = lo; i < hi; i++) {
+		struct dfunc *f = &di->funcs[i];
+
+		if (!wild && strcmp(f->name, name))
+			break;
+		if (wild && fnmatch(name, f->name, 0))
+			continue;
+		if (file && !file_matches(file, f->file))
+			continue;
+		if (line_lo > 0 && (f->line < line_lo || f->line > line_hi))
+			continue;
+		vec_push(&s->arena, out, f);
+	}
+}

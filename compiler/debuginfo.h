@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * debuginfo.h - the target kernel's debug information: where vmlinux is,
+ * and an index of its functions built once per kernel (cached) so that
+ * resolving kernel.function("vfs_*") never walks all of the DWARF again
+ */
+#ifndef SONDE_DEBUGINFO_H
+#define SONDE_DEBUGINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "session.h"
+
+enum {
+	DF_CODE = 1,		/* has an out-of-line body at addr */
+	DF_INLINED = 2,		/* has inlined instances */
+	DF_EXTERNAL = 4,	/* not static */
+	DF_SYM_UNIQUE = 8,	/* symbol names one address in the kernel */
+	DF_INIT = 16,		/* in .init.text: gone after boot */
+	DF_NOKPROBE = 32,	/* in a section or list kprobes refuse */
+	DF_FTRACE = 64,		/* its entry is an ftrace site (__mcount_loc) */
+};
+
+struct dfunc {
+	const char *name;
+	const char *symbol;	/* the ELF symbol at addr ("foo.isra.0"), NULL if none */
+	uint64_t addr;		/* link-time entry address, 0 without DF_CODE */
+	uint64_t die;		/* offset of its DW_TAG_subprogram in .debug_info */
+	const char *file;	/* declaring file, relative to the build directory */
+	int line;		/* declaring line */
+	unsigned flags;		/* DF_* */
+};
+
+struct debuginfo {
+	const char *path;	/* vmlinux with DWARF */
+	const char *build_id;	/* hex */
+	const char *release;	/* from its banner */
+	uint64_t anchor;	/* link-time address of init_task (exported): KASLR */
+	struct dfunc *funcs;	/* sorted by name, then address */
+	size_t nfuncs;
+	void *dw;		/* Dwarf *, opened on first use */
+	int fd;
+};
+
+/*
+ * The target kernel's debug information, loaded once per session; NULL
+ * after reporting at loc why there is none (and which package has it).
+ */
+struct debuginfo *debuginfo_kernel(struct session *s, struct loc loc);
+
+/*
+ * Functions matching a name pattern (fnmatch) and, when file is not NULL,
+ * a file pattern (the whole relative path or a trailing part of it), and
+ * when line_lo > 0, a declaring line in [line_lo, line_hi].
+ */
+void debuginfo_match(struct session *s, struct debuginfo *di, const char *name,
+		     const char *file, int line_lo, int line_hi, struct vec *out);
+
+/* the open libdw handle (Dwarf *), NULL if vmlinux cannot be read */
+void *debuginfo_dwarf(struct session *s, struct debuginfo *di);
+
+#endif
