@@ -80,6 +80,7 @@ struct tcomp {
 
 struct symbol;
 struct function;
+struct tvar;
 
 struct expr {
 	enum expr_kind kind;
@@ -100,6 +101,7 @@ struct expr {
 	enum type type;
 	struct symbol *sym;
 	struct function *fn;
+	struct tvar *tv;	/* E_TARGET resolved against DWARF (tvar.h) */
 };
 
 enum stmt_kind {

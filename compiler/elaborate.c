@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "elaborate.h"
+#include "tvar.h"
 #include "parser.h"
 #include "passes.h"
 #include "pretty.h"
@@ -233,6 +234,7 @@ struct scope {
 	struct vec *locals;
 	struct vec assigned;	/* names assigned in this body */
 	int loops;
+	bool in_entry;		/* inside @entry(...) */
 	struct symbol *iterating[16];
 	struct loc iter_loc[16];
 	int niter;
@@ -363,9 +365,35 @@ static void walk_index_args(struct scope *sc, struct expr *e, bool wild_ok)
 	}
 }
 
+/* a $name chain in a probe with DWARF: resolve it there */
+static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool quiet)
+{
+	if (!sc->dp || !sc->dp->func || !e->name || e->name[0] != '$' || e->name[1] == '$')
+		return false;
+	if (sc->dp->ret && !sc->in_entry && strcmp(e->name, "$return") && !quiet && !addr_of) {
+		/* in a .return probe $param means its value at the entry, as in stap */
+		struct expr *inner = ast_clone_expr(&sc->s->arena, e);
+
+		e->kind = E_ENTRY;
+		e->a = inner;
+		e->name = NULL;
+		e->nchain = 0;
+		walk_expr(sc, e, CTX_READ);
+		return true;
+	}
+	for (int i = 0; i < e->nchain; i++)
+		if (e->chain[i].index && !quiet)
+			walk_expr(sc, e->chain[i].index, CTX_READ);
+	tvar_resolve(sc->s, sc->dp, e, addr_of, quiet, sc->in_entry);
+	return true;
+}
+
 static void walk_target(struct scope *sc, struct expr *e)
 {
 	const char *what = e->name ? e->name : "->";
+
+	if (dwarf_target(sc, e, false, false))
+		return;
 
 	if (!e->name && e->a) {
 		/* autocast: a typed pointer value; needs DWARF types too */
@@ -422,15 +450,29 @@ static void walk_expr(struct scope *sc, struct expr *e, int ctx)
 		if (e->a->kind != E_TARGET) {
 			diag_error(s, e->a->loc, DIAG_SEM_ADDR_OF);
 			walk_expr(sc, e->a, CTX_READ);
-		} else {
+		} else if (!dwarf_target(sc, e->a, true, false)) {
 			walk_target(sc, e->a);
 		}
 		break;
 	case E_DEFINED:
-		/* nothing here has debug information: @defined is 0 */
+		/* 1 when its target variable resolves here (quietly), else 0 */
+		e->num = e->a && e->a->kind == E_TARGET && dwarf_target(sc, e->a, false, true) &&
+			 e->a->tv != NULL;
+		if (e->num)
+			for (int i = 0; i < e->a->nchain; i++)
+				walk_expr(sc, e->a->chain[i].index, CTX_READ);
 		break;
 	case E_ENTRY:
-		diag_error(s, e->loc, DIAG_SEM_ENTRY_CONTEXT);
+		if (!sc->dp || sc->dp->family != PF_KPROBE || !sc->dp->ret || sc->in_entry) {
+			diag_error(s, e->loc, DIAG_SEM_ENTRY_CONTEXT);
+			break;
+		}
+		/* evaluated when the function is entered, kept for its return */
+		sc->in_entry = true;
+		walk_expr(sc, e->a, CTX_READ);
+		sc->in_entry = false;
+		e->num = sc->dp->entries.n;
+		vec_push(&s->arena, &sc->dp->entries, e);
 		break;
 	case E_PERF:
 		diag_error(s, e->loc, DIAG_SEM_PERF_CONTEXT);
@@ -458,8 +500,8 @@ static void walk_expr(struct scope *sc, struct expr *e, int ctx)
 	case E_TERNARY:
 		walk_expr(sc, e->a, CTX_READ);
 		if (e->a->kind == E_DEFINED) {
-			/* @defined(..) ? a : b with no debug information: only b counts */
-			walk_expr(sc, e->c, CTX_READ);
+			/* @defined(..) ? a : b: only the branch it selects counts */
+			walk_expr(sc, e->a->num ? e->b : e->c, CTX_READ);
 			break;
 		}
 		walk_expr(sc, e->b, CTX_READ);

@@ -58,6 +58,7 @@ struct dprobe {
 	struct stmt *body;
 	struct expr *cond;
 	struct vec locals;	/* struct symbol * */
+	struct vec entries;	/* struct expr *: the @entry(...) of a .return probe, by slot */
 	struct probe *src;
 	bool in_alias_body;
 };

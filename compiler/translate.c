@@ -37,11 +37,13 @@
 #include "passes.h"
 #include "locks.h"
 #include "pretty.h"
+#include "tvar.h"
 
 struct aggspec;
 
 struct gen {
 	struct session *s;
+	struct dprobe *dp;	/* the probe whose handler is generated, NULL in functions */
 	struct strbuf *out;
 	struct strbuf body;	/* the function being generated */
 	struct strbuf frame;	/* its frame's fields */
@@ -110,6 +112,7 @@ static const char *var_ref(struct gen *g, struct symbol *y)
 }
 
 static const char *expr(struct gen *g, struct expr *e);
+static const char *entry_slot(struct gen *g, struct dprobe *dp, int k);
 static void loop_body(struct gen *g, struct stmt *body);
 
 static bool is_keyword(const char *w, size_t n)
@@ -1106,6 +1109,50 @@ static const char *regex_match(struct gen *g, struct expr *e)
 			    e->op == OP_NMATCH ? "(int64_t)!" : "", prog, expr(g, e->a));
 }
 
+/*
+ * A target variable: its base (a register value or an address), then each
+ * step, then the final read, all through the fault-safe _sd_tv_* helpers
+ * (runtime/deref.h) that name the variable when a read faults.
+ */
+static const char *target(struct gen *g, struct expr *e, const struct tvar *tv)
+{
+	struct arena *A = &g->s->arena;
+	const char *v = tv->base, *w = token_at(g, e->loc);
+
+	for (int i = 0; i < tv->nsteps; i++) {
+		const struct tv_step *st = &tv->steps[i];
+
+		switch (st->kind) {
+		case TV_LOAD:
+			v = arena_strfmt(A, "_sd_tv_read(c, %s, 8, false, %s)", v, w);
+			break;
+		case TV_ADD:
+			v = arena_strfmt(A, "(%s + %" PRId64 "ULL)", v, st->off);
+			break;
+		case TV_INDEX:
+			v = arena_strfmt(A, "(%s + (uint64_t)%s * %" PRId64 "ULL)", v,
+					 expr(g, e->chain[st->chain].index), st->size);
+			break;
+		}
+	}
+	if (!tv->is_addr) {
+		if (tv->size == 8)
+			return arena_strfmt(A, "(int64_t)%s", v);
+		return arena_strfmt(A, "(int64_t)(%s%d)%s", tv->is_signed ? "s" : "u",
+				    tv->size * 8, v);
+	}
+	switch (tv->final) {
+	case TVF_STRING:
+		return arena_strfmt(A, "_sd_tv_string(c, %s, %s, %d, %s)", temp(g), v, tv->size, w);
+	case TVF_BITS:
+		return arena_strfmt(A, "_sd_tv_bits(c, %s, %d, %d, %d, %s, %s)", v, tv->size,
+				    tv->bit_off, tv->bit_size, tv->is_signed ? "true" : "false", w);
+	default:
+		return arena_strfmt(A, "_sd_tv_read(c, %s, %d, %s, %s)", v, tv->size,
+				    tv->is_signed ? "true" : "false", w);
+	}
+}
+
 static const char *expr(struct gen *g, struct expr *e)
 {
 	struct arena *A = &g->s->arena;
@@ -1124,7 +1171,25 @@ static const char *expr(struct gen *g, struct expr *e)
 	case E_EMBEDDED:
 		return arena_strfmt(A, "((int64_t)(%s))", e->str);
 	case E_DEFINED:
-		return "0LL";
+		return e->num ? "1LL" : "0LL";
+	case E_ENTRY:
+		if (!g->dp || !g->dp->entries.n) {
+			unsupported(g, e->loc, "@entry here");
+			return "0";
+		}
+		return entry_slot(g, g->dp, (int)e->num);
+	case E_TARGET:
+		if (!e->tv) {
+			unsupported(g, e->loc, "this target variable");
+			return "0";
+		}
+		return target(g, e, e->tv);
+	case E_ADDR:
+		if (!e->a->tv) {
+			unsupported(g, e->loc, "this target variable");
+			return "0";
+		}
+		return target(g, e->a, e->a->tv);
 	case E_UNARY:
 		switch (e->op) {
 		case OP_NEG:
@@ -1176,6 +1241,8 @@ static const char *expr(struct gen *g, struct expr *e)
 		return arena_strfmt(A, "_sd_concat(%s, %s, %s)", temp(g), expr(g, e->a),
 				    expr(g, e->b));
 	case E_TERNARY:
+		if (e->a->kind == E_DEFINED)	/* decided in pass 2 */
+			return expr(g, e->a->num ? e->b : e->c);
 		return arena_strfmt(A, "(%s ? %s : %s)", expr(g, e->a), expr(g, e->b),
 				    expr(g, e->c));
 	case E_ASSIGN:
@@ -1422,6 +1489,65 @@ static void script_function(struct gen *g, struct function *fn)
 	g->fn = NULL;
 }
 
+/* where @entry slot k of dp lives in the kretprobe instance's data: longs, then strings */
+static const char *entry_slot(struct gen *g, struct dprobe *dp, int k)
+{
+	int nlong = 0, before_long = 0, before_str = 0;
+
+	for (int i = 0; i < dp->entries.n; i++) {
+		struct expr *e = dp->entries.v[i];
+
+		if (e->type != TY_STRING)
+			nlong++;
+		if (i < k)
+			*(e->type == TY_STRING ? &before_str : &before_long) += 1;
+	}
+	if (((struct expr *)dp->entries.v[k])->type == TY_STRING)
+		return arena_strfmt(&g->s->arena, "((char *)c->entry_data + 8 * %d + MAXSTRINGLEN * %d)",
+				    nlong, before_str);
+	return arena_strfmt(&g->s->arena, "(*(int64_t *)((char *)c->entry_data + 8 * %d))",
+			    before_long);
+}
+
+static const char *entry_size(struct gen *g, struct dprobe *dp)
+{
+	int nlong = 0, nstr = 0;
+
+	for (int i = 0; i < dp->entries.n; i++)
+		*(((struct expr *)dp->entries.v[i])->type == TY_STRING ? &nstr : &nlong) += 1;
+	return arena_strfmt(&g->s->arena, "8 * %d + MAXSTRINGLEN * %d", nlong, nstr);
+}
+
+/*
+ * The entry handler of a .return probe with @entry(...): it evaluates
+ * each at the function's entry into the kretprobe instance's data.
+ */
+static void entry_handler(struct gen *g, struct dprobe *dp, int n)
+{
+	struct strbuf *o = g->out;
+
+	begin_body(g);
+	g->dp = dp;
+	for (int k = 0; k < dp->entries.n; k++) {
+		struct expr *e = dp->entries.v[k];
+
+		if (e->type == TY_STRING)
+			line(g, "strscpy(%s, %s, MAXSTRINGLEN);", entry_slot(g, dp, k), expr(g, e->a));
+		else
+			line(g, "%s = %s;", entry_slot(g, dp, k), expr(g, e->a));
+		line(g, "if (unlikely(c->error))");
+		line(g, "\tgoto out;");
+	}
+	sb_printf(o, "/* %s, at the entry */\nstruct sdp_%d_entry_frame {\n%s};\n\n", dp->point, n,
+		  g->frame.buf ? g->frame.buf : "\tchar unused;\n");
+	sb_printf(o, "static void sdp_%d_entry(struct sd_context *c)\n{\n", n);
+	sb_printf(o, "\tstruct sdp_%d_entry_frame *f = _sd_frame(c, sizeof(*f));\n\n", n);
+	sb_puts(o, "\tif (!f)\n\t\treturn;\n");
+	sb_puts(o, g->body.buf ? g->body.buf : "");
+	sb_puts(o, "out: __maybe_unused;\n\t_sd_frame_pop(c, sizeof(*f));\n}\n\n");
+	g->dp = NULL;
+}
+
 static void probe_handler(struct gen *g, struct dprobe *dp, int n)
 {
 	struct strbuf *o = g->out;
@@ -1429,8 +1555,10 @@ static void probe_handler(struct gen *g, struct dprobe *dp, int n)
 	const char *cond;
 
 	begin_body(g);
+	g->dp = dp;
 	cond = dp->cond ? expr(g, dp->cond) : NULL;
 	stmt(g, dp->body);
+	g->dp = NULL;
 	frame_locals(g, &dp->locals, 0);
 	sb_printf(o, "/* %s */\nstruct sdp_%d_frame {\n%s};\n\n", dp->point, n,
 		  g->frame.buf ? g->frame.buf : "\tchar unused;\n");
@@ -1543,8 +1671,19 @@ static const char *kprobe_fields(struct gen *g, struct dprobe *dp)
 		arena_strfmt(&g->s->arena, ".link_addr = 0x%" PRIx64 "UL, .anchor = 0x%" PRIx64 "UL",
 			     dp->addr, dp->anchor);
 
-	return arena_strfmt(&g->s->arena, ", %s, .ret = %s, .maxactive = %" PRId64, where,
-			    dp->ret ? "true" : "false", dp->maxactive);
+	const char *entry = "";
+
+	if (dp->entries.n) {
+		int i = 0;
+
+		while (g->s->program->probes.v[i] != dp)
+			i++;
+		entry = arena_strfmt(&g->s->arena, ", .entry = { sdp_%d_entry, %s, %s }, .data_size = %s",
+				     i, c_string(g, dp->point, strlen(dp->point)), g->plocks[i],
+				     entry_size(g, dp));
+	}
+	return arena_strfmt(&g->s->arena, ", %s, .ret = %s, .maxactive = %" PRId64 "%s", where,
+			    dp->ret ? "true" : "false", dp->maxactive, entry);
 }
 
 /*
@@ -1815,8 +1954,11 @@ int translate(struct session *s, struct strbuf *out)
 		else
 			script_function(&g, fn);
 	}
-	for (int i = 0; i < prog->probes.n; i++)
+	for (int i = 0; i < prog->probes.n; i++) {
+		if (((struct dprobe *)prog->probes.v[i])->entries.n)
+			entry_handler(&g, prog->probes.v[i], i);
 		probe_handler(&g, prog->probes.v[i], i);
+	}
 	for (int i = 0; i < prog->probes.n; i++)
 		g.plocks[i] = lock_table(&g, g.locks->probe[i], arena_strfmt(&s->arena, "sdp_%d", i));
 	{

@@ -16,6 +16,7 @@
 #include "elaborate.h"
 #include "ere.h"
 #include "format.h"
+#include "tvar.h"
 
 #define MAX_ROUNDS 64
 
@@ -397,9 +398,19 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 	case E_DEREF:
 	case E_PROBEWRITE:
 	case E_PERF:
-	case E_ENTRY:
 	case E_TARGET:
 	case E_ADDR:
+		if (e->kind == E_TARGET)
+			for (int i = 0; i < e->nchain; i++)
+				if (e->chain[i].index)
+					check(t, e->chain[i].index, TY_LONG);
+		if (e->kind == E_ADDR && e->a->tv)
+			for (int i = 0; i < e->a->nchain; i++)
+				if (e->a->chain[i].index)
+					check(t, e->a->chain[i].index, TY_LONG);
+		if (e->kind == E_TARGET && e->tv)
+			return e->type = e->tv->final == TVF_STRING || e->tv->final == TVF_PRETTY ?
+				TY_STRING : TY_LONG;
 		if (e->kind == E_DEREF) {
 			check(t, e->a, TY_LONG);
 			check(t, e->b, TY_LONG);
@@ -407,6 +418,8 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 			check(t, e->a, TY_LONG);
 		}
 		return e->type = TY_LONG;
+	case E_ENTRY:
+		return e->type = infer(t, e->a, want);
 	case E_STR:
 		return e->type = TY_STRING;
 	case E_EMBEDDED:
@@ -520,7 +533,7 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 	case E_TERNARY:
 		check(t, e->a, TY_LONG);
 		if (e->a->kind == E_DEFINED)
-			return e->type = infer(t, e->c, want);
+			return e->type = infer(t, e->a->num ? e->b : e->c, want);
 		ta = infer(t, e->b, want);
 		tb = infer(t, e->c, ta != TY_UNKNOWN ? ta : want);
 		if (ta == TY_UNKNOWN && tb != TY_UNKNOWN)

@@ -14,6 +14,7 @@ struct sd_context {
 	const char *probe_point;	/* for error messages */
 	const struct sd_probe *probe;	/* the probe running */
 	struct pt_regs *regs;		/* registers at the probe hit, NULL in begin/end */
+	void *entry_data;		/* a .return probe's @entry values (kretprobe data) */
 	const char *where;		/* script location of the statement running */
 	const char *error;		/* pending run-time error, NULL if none */
 	bool aborting;			/* abort(): the error is not catchable */

@@ -9,6 +9,7 @@
 #ifndef _SD_DEREF_H_
 #define _SD_DEREF_H_
 
+#include <linux/sched/task.h>
 #include <linux/uaccess.h>
 
 /**
@@ -65,6 +66,75 @@ static inline int64_t _sd_uread_int(struct sd_context *c, unsigned long addr, in
 	case 4: return is_signed ? (int64_t)(s32)v.u32 : v.u32;
 	default: return (int64_t)v.u64;
 	}
+}
+
+/* {=== target variables ($var->field): pass 3 emits these ===} */
+
+/* a link-time kernel address relocated by how far init_task moved (KASLR) */
+static inline uint64_t _sd_reloc(uint64_t link, uint64_t anchor)
+{
+	return link + ((unsigned long)&init_task - anchor);
+}
+
+/*
+ * An integer of size bytes at addr; once a read has faulted in this
+ * handler the rest read nothing. where names the variable for the error.
+ */
+static inline int64_t _sd_tv_read(struct sd_context *c, uint64_t addr, int size, bool is_signed,
+				  const char *where)
+{
+	int64_t v;
+
+	if (unlikely(c->error))
+		return 0;
+	v = _sd_kread_int(c, addr, size, is_signed);
+	if (unlikely(c->error))
+		c->where = where;
+	return v;
+}
+
+/* a bitfield of bits bits, shift bits up from the low end of its size-byte unit */
+static inline int64_t _sd_tv_bits(struct sd_context *c, uint64_t addr, int size, int shift,
+				  int bits, bool is_signed, const char *where)
+{
+	uint64_t v = (uint64_t)_sd_tv_read(c, addr, size, false, where) >> shift;
+
+	if (bits < 64)
+		v &= (1ULL << bits) - 1;
+	if (is_signed && bits < 64 && (v >> (bits - 1)) & 1)
+		v |= ~0ULL << bits;
+	return (int64_t)v;
+}
+
+/* a char array of n bytes at addr as a string (up to its NUL) in buf */
+static inline const char *_sd_tv_string(struct sd_context *c, char *buf, uint64_t addr, int n,
+					const char *where)
+{
+	int done = 0;
+
+	buf[0] = 0;
+	if (unlikely(c->error))
+		return buf;
+	if (n > MAXSTRINGLEN)
+		n = MAXSTRINGLEN;
+	/* page by page, so that a string ending before an unmapped page reads */
+	while (done < n - 1) {
+		uint64_t a = addr + done;
+		int chunk = min_t(int, n - 1 - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+
+		if (copy_from_kernel_nofault(buf + done, (const void *)(unsigned long)a, chunk)) {
+			buf[0] = 0;
+			_sd_error_fmt(c, "read fault [man error::fault] at 0x%llx",
+				      (unsigned long long)a);
+			c->where = where;
+			return buf;
+		}
+		if (memchr(buf + done, 0, chunk))
+			return buf;
+		done += chunk;
+	}
+	buf[done] = 0;
+	return buf;
 }
 
 #endif /* _SD_DEREF_H_ */

@@ -27,6 +27,8 @@ struct sd_kprobe {
 	 */
 	unsigned long link_addr, anchor;
 	bool ret;
+	struct sd_probe entry;	/* .return with @entry: run at the entry, fn NULL if none */
+	size_t data_size;	/* the @entry values kept per return instance */
 	int maxactive;		/* .maxactive(N), 0 for the kernel's default */
 	bool registered;
 	struct kprobe kp;
@@ -45,8 +47,16 @@ static int _sd_kretprobe_hit(struct kretprobe_instance *ri, struct pt_regs *regs
 {
 	struct sd_kprobe *p = container_of(get_kretprobe(ri), struct sd_kprobe, rp);
 
-	_sd_run(&p->probe, regs, false);
+	_sd_run_data(&p->probe, regs, ri->data);
 	return 0;
+}
+
+/* @entry values: an instance whose entry handler did not run is not kept */
+static int _sd_kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct sd_kprobe *p = container_of(get_kretprobe(ri), struct sd_kprobe, rp);
+
+	return _sd_run_data(&p->entry, regs, ri->data) ? 0 : 1;
 }
 
 static void _sd_kprobe_where(const struct sd_kprobe *p, struct kprobe *kp)
@@ -100,6 +110,10 @@ static bool _sd_kprobes_register(struct sd_kprobe *v, size_t n)
 			_sd_kprobe_where(p, &p->rp.kp);
 			p->rp.handler = _sd_kretprobe_hit;
 			p->rp.maxactive = p->maxactive;
+			if (p->entry.fn) {
+				p->rp.entry_handler = _sd_kretprobe_entry;
+				p->rp.data_size = p->data_size;
+			}
 			rc = register_kretprobe(&p->rp);
 		} else {
 			memset(&p->kp, 0, sizeof(p->kp));

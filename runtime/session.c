@@ -80,26 +80,27 @@ static bool _sd_overloaded(struct sd_context *c, cycles_t start, cycles_t end)
  * A handler that fires while another runs on the same CPU is skipped and
  * counted, never nested.
  */
-void _sd_run(const struct sd_probe *p, struct pt_regs *regs, bool always)
+static bool _sd_run_ctx(const struct sd_probe *p, struct pt_regs *regs, void *data, bool always)
 {
+	bool ok;
 	struct sd_context *c;
 	cycles_t start;
 
 	if (!always && atomic_read(&_sd_state) != SD_RUNNING)
-		return;
+		return false;
 	preempt_disable();
 	c = _sd_contexts[smp_processor_id()];
 	if (atomic_inc_return(&c->busy) != 1) {
 		atomic_dec(&c->busy);
 		_sd_skip(c);
 		preempt_enable();
-		return;
+		return false;
 	}
 	if (_sd_stack_low() || !_sd_lock_all(p->locks, p->nlocks)) {
 		_sd_skip(c);
 		atomic_dec(&c->busy);
 		preempt_enable();
-		return;
+		return false;
 	}
 	start = get_cycles();
 	c->actions = SD_ACTIONS;
@@ -109,10 +110,12 @@ void _sd_run(const struct sd_probe *p, struct pt_regs *regs, bool always)
 	c->probe_point = p->pp;
 	c->probe = p;
 	c->regs = regs;
+	c->entry_data = data;
 	c->sp = 0;
 	c->nesting = 0;
 	c->regex_ngroups = 0;	/* matched() sees only this handler's matches */
 	p->fn(c);
+	ok = !c->error;
 	_sd_unlock_all(p->locks, p->nlocks);
 	_sd_flush(c);	/* what the handler printed comes before its error */
 	if (c->error && !c->aborting)
@@ -126,6 +129,18 @@ void _sd_run(const struct sd_probe *p, struct pt_regs *regs, bool always)
 	}
 	atomic_dec(&c->busy);
 	preempt_enable();
+	return ok;
+}
+
+void _sd_run(const struct sd_probe *p, struct pt_regs *regs, bool always)
+{
+	_sd_run_ctx(p, regs, NULL, always);
+}
+
+/* a handler with data (a kretprobe instance's); true if it ran without error */
+bool _sd_run_data(const struct sd_probe *p, struct pt_regs *regs, void *data)
+{
+	return _sd_run_ctx(p, regs, data, false);
 }
 
 /* the library's interface (tapset/README.md) */

@@ -27,6 +27,7 @@ struct sd_probe {
 
 SD_API void _sd_exit(struct sd_context *c);
 SD_API void _sd_run(const struct sd_probe *p, struct pt_regs *regs, bool always);
+SD_API bool _sd_run_data(const struct sd_probe *p, struct pt_regs *regs, void *data);
 SD_API void _sd_error(struct sd_context *c, const char *msg);
 SD_API void _sd_warn(struct sd_context *c, const char *msg);
 SD_API void _sd_abort(struct sd_context *c);

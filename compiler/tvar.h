@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tvar.h - target variables: $name->field[i] chains resolved against the
+ * DWARF of a probed function (pass 2) into a recipe that pass 3 turns
+ * into fault-safe reads of registers and kernel memory
+ */
+#ifndef SONDE_TVAR_H
+#define SONDE_TVAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "session.h"
+
+struct dprobe;
+
+/*
+ * The value being computed is either an address (the object is in
+ * memory there) or the value itself (in a register, or computed).
+ */
+enum tv_step_kind {
+	TV_LOAD,	/* address -> the 8-byte pointer stored there */
+	TV_ADD,		/* address or pointer value -> address + off */
+	TV_INDEX,	/* address or pointer value -> address + chain[i] index * size */
+};
+
+struct tv_step {
+	enum tv_step_kind kind;
+	int64_t off;		/* TV_ADD */
+	int64_t size;		/* TV_INDEX: element size */
+	int chain;		/* TV_INDEX: which chain component holds the index */
+};
+
+enum tv_final {
+	TVF_INT,	/* an integer, enum, bool or pointer of size bytes */
+	TVF_BITS,	/* a bitfield */
+	TVF_STRING,	/* a char array, read as a string of at most size bytes */
+	TVF_PRETTY,	/* $$parms and friends, $var$: a formatted string (fmt/args) */
+};
+
+struct tvar {
+	const char *base;	/* C expression: an address or a value */
+	bool base_is_addr;
+	struct tv_step *steps;
+	int nsteps;
+	bool is_addr;		/* after the steps: an address (else a value) */
+	enum tv_final final;
+	int size;		/* bytes */
+	bool is_signed;
+	int bit_off, bit_size;	/* TVF_BITS: from the low bit of the size-byte unit */
+	/* TVF_PRETTY: a printf format and its arguments (other tvars) */
+	const char *fmt;
+	struct tvar **args;
+	int nargs;
+};
+
+/*
+ * Resolve e (E_TARGET, or the operand of E_ADDR when addr_of) in the
+ * DWARF probe dp: sets e->tv and e->type. Reports and returns false when
+ * it cannot (quiet: no report, for @defined). at_entry: inside @entry()
+ * of a .return probe, evaluated at the function's entry.
+ */
+bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet,
+		  bool at_entry);
+
+/* "$skb:struct sk_buff*" and friends for -L: the variables at dp, space-separated */
+const char *tvar_list(struct session *s, struct dprobe *dp);
+
+#endif
