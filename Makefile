@@ -20,7 +20,7 @@ LDLIBS = -ldw -lelf
 BUILD ?= build
 GEN = $(BUILD)/gen
 
-SRCS = arena.c util.c session.c diag.c target.c debuginfo.c preproc.c ast.c pretty.c format.c autoconf.c locks.c \
+SRCS = arena.c util.c session.c diag.c target.c debuginfo.c tvar.c preproc.c ast.c pretty.c format.c autoconf.c locks.c \
        tapset.c elaborate.c types.c probes.c ere.c translate.c build.c main.c
 GEN_SRCS = $(GEN)/parser.c $(GEN)/lexer.c
 OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o
@@ -113,7 +113,7 @@ fuzz: $(GEN)/parser.c $(GEN)/lexer.c
 	@mkdir -p build-fuzz/corpus
 	clang -std=c11 -D_GNU_SOURCE -DSONDE_VERSION='"$(VERSION)"' -g -O1 -fsanitize=fuzzer,address,undefined \
 		-Icompiler -I$(GEN) -o build-fuzz/fuzz_front testsuite/fuzz/fuzz_front.c \
-		$(FUZZ_OBJS) compiler/main.c -Dmain=sonde_main
+		$(FUZZ_OBJS) compiler/main.c -Dmain=sonde_main $(LDLIBS)
 	for d in parseok parseko semok semko run buildok transko; do for f in testsuite/$$d/*.stp; do \
 		cp $$f build-fuzz/corpus/$$d-$$(basename $$f); done; done
 	SONDE_TAPSET_DIR=$(CURDIR)/tapset SONDE_CACHE=$(CURDIR)/build-fuzz/cache \

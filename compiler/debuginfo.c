@@ -541,6 +541,7 @@ static const char *try_candidate(struct session *s, struct debuginfo *di, const 
 	di->path = path;
 	di->dw = dw ? dw : dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	di->fd = fd;
+	di->elf = elf;
 	return NULL;
 fail:
 	if (dw)
@@ -583,6 +584,18 @@ struct debuginfo *debuginfo_kernel(struct session *s, struct loc loc)
 	}
 	no_debuginfo(s, loc, rel, why);
 	return NULL;
+}
+
+void debuginfo_close(struct debuginfo *di)
+{
+	if (di->dw)
+		dwarf_end(di->dw);
+	if (di->elf)
+		elf_end(di->elf);
+	if (di->fd >= 0)
+		close(di->fd);
+	di->dw = di->elf = NULL;
+	di->fd = -1;
 }
 
 void *debuginfo_dwarf(struct session *s, struct debuginfo *di)

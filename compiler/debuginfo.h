@@ -39,7 +39,8 @@ struct debuginfo {
 	uint64_t anchor;	/* link-time address of init_task (exported): KASLR */
 	struct dfunc *funcs;	/* sorted by name, then address */
 	size_t nfuncs;
-	void *dw;		/* Dwarf *, opened on first use */
+	void *dw;		/* Dwarf * */
+	void *elf;		/* Elf * */
 	int fd;
 };
 
@@ -56,6 +57,9 @@ struct debuginfo *debuginfo_kernel(struct session *s, struct loc loc);
  */
 void debuginfo_match(struct session *s, struct debuginfo *di, const char *name,
 		     const char *file, int line_lo, int line_hi, struct vec *out);
+
+/* release libdw's and libelf's state (session_free) */
+void debuginfo_close(struct debuginfo *di);
 
 /* the open libdw handle (Dwarf *), NULL if vmlinux cannot be read */
 void *debuginfo_dwarf(struct session *s, struct debuginfo *di);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "debuginfo.h"
 #include "session.h"
 #include "util.h"
 
@@ -62,6 +63,8 @@ void session_free(struct session *s)
 {
 	int i;
 
+	if (s->debuginfo)
+		debuginfo_close(s->debuginfo);
 	for (i = 0; i < s->nsources; i++)
 		free(s->sources[i]->lines);
 	arena_free(&s->arena);

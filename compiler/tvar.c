@@ -595,7 +595,7 @@ bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool add
 			return false;
 		}
 		if (x.ret && dwarf_tag(&var) == DW_TAG_formal_parameter) {
-			fail(&x, e->loc, DIAG_SEM_TARGET_IN_RETURN, e->name, NULL);
+			fail(&x, e->loc, DIAG_SEM_TARGET_IN_RETURN, e->name, e->name);
 			return false;
 		}
 		if (!type_of(&var, &type)) {
