@@ -30,7 +30,7 @@
 #include "target.h"
 #include "util.h"
 
-#define INDEX_MAGIC "sonde-dwarf-index 3"
+#define INDEX_MAGIC "sonde-dwarf-index 4"
 
 /* {=== finding vmlinux ===} */
 
@@ -146,6 +146,8 @@ struct builder {
 	size_t nblacklist, nmcount;
 	uint64_t anchor;	/* init_task */
 	uint64_t banner;	/* linux_banner */
+	struct tdef *types;
+	size_t ntypes, captypes;
 	FILE *out;
 };
 
@@ -303,6 +305,46 @@ static const char *rel_path(const char *f)
 	return f;
 }
 
+/* the first definition of each named struct and union, for @cast */
+struct tdef {
+	const char *name;
+	uint64_t die;
+	int tag;
+};
+
+static void index_types(struct builder *b, Dwarf_Die *cu)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(cu, &child) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&child);
+		const char *n;
+
+		if ((tag != DW_TAG_structure_type && tag != DW_TAG_union_type) ||
+		    dwarf_hasattr(&child, DW_AT_declaration) || !(n = dwarf_diename(&child)))
+			continue;
+		if (b->ntypes == b->captypes) {
+			b->captypes = b->captypes ? 2 * b->captypes : 65536;
+			b->types = xrealloc(b->types, b->captypes * sizeof(*b->types));
+		}
+		b->types[b->ntypes++] = (struct tdef){ n, dwarf_dieoffset(&child), tag };
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static int cmp_tdef(const void *a, const void *b)
+{
+	const struct tdef *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->tag != y->tag)
+		return x->tag - y->tag;
+	return x->die < y->die ? -1 : x->die > y->die;
+}
+
 static int index_func(Dwarf_Die *die, void *arg)
 {
 	struct builder *b = arg;
@@ -390,15 +432,25 @@ static bool build_index(struct session *s, Dwarf *dw, Elf *elf, const char *id, 
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu;
 
-		if (dwarf_offdie(dw, off + hsize, &cu))
+		if (dwarf_offdie(dw, off + hsize, &cu)) {
 			dwarf_getfuncs(&cu, index_func, &b, 0);
+			index_types(&b, &cu);
+		}
 		off = next;
 	}
+	/* one line per struct or union name: "struct NAME" / "union NAME" */
+	qsort(b.types, b.ntypes, sizeof(*b.types), cmp_tdef);
+	for (size_t i = 0; i < b.ntypes; i++)
+		if (!i || strcmp(b.types[i].name, b.types[i - 1].name) || b.types[i].tag != b.types[i - 1].tag)
+			fprintf(b.out, "%s %s\t-\t0\t%" PRIx64 "\t\t0\t%x\n",
+				b.types[i].tag == DW_TAG_structure_type ? "struct" : "union",
+				b.types[i].name, b.types[i].die, DF_TYPE);
 	ok = !ferror(b.out);
 	ok = fclose(b.out) == 0 && ok && rename(tmp, path) == 0;
 	if (!ok)
 		unlink(tmp);
 	free(b.syms);
+	free(b.types);
 	free(b.blacklist);
 	free(b.mcount);
 	return ok;
@@ -412,6 +464,11 @@ static int cmp_func(const void *a, const void *b)
 	int c = strcmp(x->name, y->name);
 
 	return c ? c : x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int cmp_dtype(const void *a, const void *b)
+{
+	return strcmp((*(struct dtype *const *)a)->name, (*(struct dtype *const *)b)->name);
 }
 
 static bool load_index(struct session *s, struct debuginfo *di, const char *path)
@@ -450,7 +507,13 @@ static bool load_index(struct session *s, struct debuginfo *di, const char *path
 				break;
 			*q++ = 0;
 		}
-		if (k == 6) {
+		if (k == 6 && (strtoul(f[6], NULL, 16) & DF_TYPE)) {
+			struct dtype *t = arena_alloc(&s->arena, sizeof(*t));
+
+			t->name = f[0];
+			t->die = strtoull(f[3], NULL, 16);
+			vec_push(&s->arena, &di->types, t);
+		} else if (k == 6) {
 			if (n == cap) {
 				cap = cap ? 2 * cap : 65536;
 				di->funcs = xrealloc(di->funcs, cap * sizeof(*di->funcs));
@@ -467,6 +530,7 @@ static bool load_index(struct session *s, struct debuginfo *di, const char *path
 		}
 		p = eol + 1;
 	}
+	qsort(di->types.v, (size_t)di->types.n, sizeof(void *), cmp_dtype);
 	/* the arena owns everything else; keep the array there too */
 	struct dfunc *v = arena_alloc(&s->arena, (n + 1) * sizeof(*v));
 
@@ -578,6 +642,7 @@ struct debuginfo *debuginfo_kernel(struct session *s, struct loc loc)
 				fprintf(stderr, "Pass 2: debug information for %s: %s (build-id %s)\n",
 					rel, c, di->build_id);
 			s->debuginfo = di;
+			s->debuginfo_close = debuginfo_close;
 			return di;
 		}
 		why = w;
@@ -596,6 +661,25 @@ void debuginfo_close(struct debuginfo *di)
 		close(di->fd);
 	di->dw = di->elf = NULL;
 	di->fd = -1;
+}
+
+uint64_t debuginfo_type(struct debuginfo *di, const char *name)
+{
+	size_t lo = 0, hi = (size_t)di->types.n;
+
+	while (lo < hi) {	/* the lines were written sorted */
+		size_t mid = (lo + hi) / 2;
+		struct dtype *t = di->types.v[mid];
+		int c = strcmp(t->name, name);
+
+		if (!c)
+			return t->die;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 void *debuginfo_dwarf(struct session *s, struct debuginfo *di)

@@ -20,6 +20,7 @@ enum {
 	DF_INIT = 16,		/* in .init.text: gone after boot */
 	DF_NOKPROBE = 32,	/* in a section or list kprobes refuse */
 	DF_FTRACE = 64,		/* its entry is an ftrace site (__mcount_loc) */
+	DF_TYPE = 128,		/* not a function: a struct or union definition */
 };
 
 struct dfunc {
@@ -32,12 +33,18 @@ struct dfunc {
 	unsigned flags;		/* DF_* */
 };
 
+struct dtype {
+	const char *name;	/* "struct sk_buff", "union bpf_attr" */
+	uint64_t die;
+};
+
 struct debuginfo {
 	const char *path;	/* vmlinux with DWARF */
 	const char *build_id;	/* hex */
 	const char *release;	/* from its banner */
 	uint64_t anchor;	/* link-time address of init_task (exported): KASLR */
 	struct dfunc *funcs;	/* sorted by name, then address */
+	struct vec types;	/* struct dtype *, sorted by name */
 	size_t nfuncs;
 	void *dw;		/* Dwarf * */
 	void *elf;		/* Elf * */
@@ -57,6 +64,9 @@ struct debuginfo *debuginfo_kernel(struct session *s, struct loc loc);
  */
 void debuginfo_match(struct session *s, struct debuginfo *di, const char *name,
 		     const char *file, int line_lo, int line_hi, struct vec *out);
+
+/* the DIE offset of the definition of "struct NAME" / "union NAME", 0 if none */
+uint64_t debuginfo_type(struct debuginfo *di, const char *name);
 
 /* release libdw's and libelf's state (session_free) */
 void debuginfo_close(struct debuginfo *di);

@@ -368,6 +368,15 @@ static void walk_index_args(struct scope *sc, struct expr *e, bool wild_ok)
 /* a $name chain in a probe with DWARF: resolve it there */
 static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool quiet)
 {
+	if (e->name && !strcmp(e->name, "@cast")) {
+		if (!quiet) {
+			walk_expr(sc, e->a, CTX_READ);
+			for (int i = 0; i < e->nchain; i++)
+				walk_expr(sc, e->chain[i].index, CTX_READ);
+		}
+		tvar_cast(sc->s, e, addr_of, quiet);
+		return true;
+	}
 	if (!sc->dp || !sc->dp->func || !e->name || e->name[0] != '$' || e->name[1] == '$')
 		return false;
 	if (sc->dp->ret && !sc->in_entry && strcmp(e->name, "$return") && !quiet && !addr_of) {
@@ -970,6 +979,8 @@ int elaborate_list(struct session *s, const char *pattern, bool vars, struct str
 		struct strbuf line = STRBUF_INIT;
 
 		sb_puts(&line, dp->matched);
+		if (vars && dp->func)	/* the DWARF variables, as stap -L shows them */
+			sb_puts(&line, tvar_list(s, dp));
 		if (vars) {
 			for (int k = 0; k < dp->locals.n; k++) {
 				struct symbol *y = dp->locals.v[k];

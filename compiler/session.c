@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "diag.h"
-#include "debuginfo.h"
 #include "session.h"
 #include "util.h"
 
@@ -63,8 +62,8 @@ void session_free(struct session *s)
 {
 	int i;
 
-	if (s->debuginfo)
-		debuginfo_close(s->debuginfo);
+	if (s->debuginfo && s->debuginfo_close)
+		s->debuginfo_close(s->debuginfo);
 	for (i = 0; i < s->nsources; i++)
 		free(s->sources[i]->lines);
 	arena_free(&s->arena);

@@ -1119,6 +1119,9 @@ static const char *target(struct gen *g, struct expr *e, const struct tvar *tv)
 	struct arena *A = &g->s->arena;
 	const char *v = tv->base, *w = token_at(g, e->loc);
 
+	if (!v)		/* @cast: the operand is the address */
+		v = arena_strfmt(A, "((uint64_t)%s)", expr(g, e->a));
+
 	for (int i = 0; i < tv->nsteps; i++) {
 		const struct tv_step *st = &tv->steps[i];
 

@@ -560,18 +560,18 @@ static bool finish(struct ctx *x, struct tvar *tv, Dwarf_Die *t, Dwarf_Die *mem,
 	return true;
 }
 
+static bool walk_chain(struct ctx *xp, struct tvar *tv, Dwarf_Die *type, struct expr *e,
+		       bool addr_of);
+
 bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet,
 		  bool at_entry)
 {
 	struct ctx x = { .s = s, .dp = dp, .e = e, .quiet = quiet, .ret = dp->ret && !at_entry };
 	struct tvar *tv = arena_calloc(&s->arena, 1, sizeof(*tv));
-	Dwarf_Die fdie, var, type, t;
+	Dwarf_Die fdie, var, type;
 	const char *name = e->name + 1;	/* after '$' */
 	Dwarf_Op *ops;
 	size_t nops;
-	Dwarf_Die *cur;
-	Dwarf_Die mem;
-	bool have_mem = false;
 
 	if (!func_die(&x, &fdie)) {
 		fail(&x, e->loc, DIAG_SEM_TARGET_CONTEXT, e->name, NULL);
@@ -620,8 +620,19 @@ bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool add
 			return false;
 		}
 	}
+	return walk_chain(&x, tv, &type, e, addr_of);
+}
+
+/* the ->field and [i] steps and the final read, from a value of type type */
+static bool walk_chain(struct ctx *xp, struct tvar *tv, Dwarf_Die *type, struct expr *e, bool addr_of)
+{
+	struct ctx x = *xp;
+	bool quiet = x.quiet;
+	Dwarf_Die t, *cur, mem;
+	bool have_mem = false;
+
 	tv->is_addr = tv->base_is_addr;
-	cur = peel(&type, &t);
+	cur = peel(type, &t);
 	if (!cur) {
 		fail(&x, e->loc, DIAG_SEM_TARGET_TYPE, e->name, "?");
 		return false;
@@ -701,6 +712,43 @@ bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool add
 	}
 	e->tv = tv;
 	e->type = tv->final == TVF_STRING ? TY_STRING : TY_LONG;
+	return true;
+}
+
+bool tvar_cast(struct session *s, struct expr *e, bool addr_of, bool quiet)
+{
+	struct dprobe none = {0};
+	struct ctx x = { .s = s, .dp = &none, .e = e, .quiet = quiet };
+	struct tvar *tv = arena_calloc(&s->arena, 1, sizeof(*tv));
+	struct debuginfo *di = debuginfo_kernel(s, e->loc);
+	const char *want = e->str ? e->str : "";
+	uint64_t off = 0;
+	Dwarf_Die type;
+
+	if (!di)
+		return false;
+	if (e->str2 && strcmp(e->str2, "kernel")) {
+		fail(&x, e->loc, DIAG_SEM_CAST_MODULE, e->str2, NULL);
+		return false;
+	}
+	while (*want == ' ')
+		want++;
+	if (!strncmp(want, "struct ", 7) || !strncmp(want, "union ", 6)) {
+		off = debuginfo_type(di, want);
+	} else {
+		off = debuginfo_type(di, arena_strfmt(&s->arena, "struct %s", want));
+		if (!off)
+			off = debuginfo_type(di, arena_strfmt(&s->arena, "union %s", want));
+	}
+	if (!off || !dwarf_offdie(debuginfo_dwarf(s, di), off, &type)) {
+		fail(&x, e->loc, DIAG_SEM_CAST_TYPE, e->str ? e->str : "", NULL);
+		return false;
+	}
+	tv->base = NULL;	/* the operand: an address */
+	tv->base_is_addr = true;
+	e->name = "@cast";
+	if (!walk_chain(&x, tv, &type, e, addr_of))
+		return false;
 	return true;
 }
 

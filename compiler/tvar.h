@@ -40,7 +40,7 @@ enum tv_final {
 };
 
 struct tvar {
-	const char *base;	/* C expression: an address or a value */
+	const char *base;	/* C expression: an address or a value; NULL: @cast's operand */
 	bool base_is_addr;
 	struct tv_step *steps;
 	int nsteps;
@@ -63,6 +63,12 @@ struct tvar {
  */
 bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet,
 		  bool at_entry);
+
+/*
+ * Resolve @cast(addr, "struct NAME"[, "kernel"])->chain: the operand is
+ * the address of such an object. Any probe or function may use it.
+ */
+bool tvar_cast(struct session *s, struct expr *e, bool addr_of, bool quiet);
 
 /* "$skb:struct sk_buff*" and friends for -L: the variables at dp, space-separated */
 const char *tvar_list(struct session *s, struct dprobe *dp);

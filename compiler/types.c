@@ -400,6 +400,8 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 	case E_PERF:
 	case E_TARGET:
 	case E_ADDR:
+		if (e->kind == E_TARGET && e->tv && !e->tv->base)
+			check(t, e->a, TY_LONG);
 		if (e->kind == E_TARGET)
 			for (int i = 0; i < e->nchain; i++)
 				if (e->chain[i].index)

@@ -152,6 +152,18 @@ out=$("$SONDE" -p1 -e 'probe begin { print(@1, $2) }' hello 42 2>&1)
 }' ] && ok "cli -e with script arguments" || { echo "$out" >"$tmp/out"; not_ok "cli -e with script arguments" "$tmp/out"; }
 out=$("$SONDE" -l 'timer.ms(100)' 2>&1)
 [ "$out" = 'timer.ms(100)' ] && ok "cli -l" || { echo "$out" >"$tmp/out"; not_ok "cli -l" "$tmp/out"; }
+# -l and -L on DWARF points (the 6.1 kernel's debug information), as stap -L shows them
+out=$("$SONDE" -r 6.1.0-56-amd64 -L 'kernel.function("ip_rcv")' 2>&1)
+[ "$out" = 'kernel.function("ip_rcv@net/ipv4/ip_input.c:560") $skb:struct sk_buff* $dev:struct net_device* $pt:struct packet_type* $orig_dev:struct net_device*' ] &&
+	ok "cli -L kernel.function" || { echo "$out" >"$tmp/out"; not_ok "cli -L kernel.function" "$tmp/out"; }
+out=$("$SONDE" -r 6.1.0-56-amd64 -L 'kernel.function("ksys_write").return' 2>&1)
+[ "$out" = 'kernel.function("ksys_write@fs/read_write.c:626").return $return:ssize_t $fd:unsigned int $buf:const char* $count:size_t' ] &&
+	ok "cli -L kernel.function().return" || { echo "$out" >"$tmp/out"; not_ok "cli -L kernel.function().return" "$tmp/out"; }
+out=$("$SONDE" -r 6.1.0-56-amd64 -l 'kernel.function("vfs_read*")' 2>&1)
+[ "$out" = 'kernel.function("vfs_read@fs/read_write.c:450")
+kernel.function("vfs_readlink@fs/namei.c:5157")
+kernel.function("vfs_readv@fs/read_write.c:906")' ] &&
+	ok "cli -l kernel.function wildcard" || { echo "$out" >"$tmp/out"; not_ok "cli -l kernel.function wildcard" "$tmp/out"; }
 
 # {=== the catalog and docs/errors.md agree ===}
 missing=""
