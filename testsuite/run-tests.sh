@@ -431,6 +431,26 @@ if [ "$out" = "$(printf 'pinged\nip_rcv hits: 6')" ]; then
 else
 	echo "$out" >"$tmp/out"; not_ok "e2e: examples/ip_rcv_count.stp" "$tmp/out"
 fi
+# the kernel-probe articles' examples with DWARF, on both kernels: a packet
+# watcher (ping and a small TCP exchange on loopback) and write latencies
+for k in 6.1 6.12; do
+	"$SONDE" --vm=$k -c 'ip link set lo up; ping -c 2 127.0.0.1 >/dev/null; nc -l -p 8080 >/dev/null &
+		sleep 0.3; echo hi | nc -w 1 127.0.0.1 8080; sleep 0.3' ../examples/packet_watch.stp >"$tmp/pw" 2>&1
+	icmp=$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} IP 127\.0\.0\.1 > 127\.0\.0\.1: ICMP, length 84$' "$tmp/pw")
+	syn=$(grep -m1 ' TCP, ' "$tmp/pw" | grep -cE '^[0-9:.]{15} IP 127\.0\.0\.1\.[0-9]+ > 127\.0\.0\.1\.8080: TCP, length 60$')
+	data=$(grep -cE ' IP 127\.0\.0\.1\.[0-9]+ > 127\.0\.0\.1\.8080: TCP, length 55$' "$tmp/pw")
+	if [ "$icmp" = 4 ] && [ "$syn" = 1 ] && [ "$data" = 1 ]; then
+		ok "e2e: examples/packet_watch.stp shows 4 ICMP packets, the SYN and the data ($k)"
+	else
+		not_ok "e2e: examples/packet_watch.stp ($k): icmp $icmp syn $syn data $data" "$tmp/pw"
+	fi
+	out=$("$SONDE" --vm=$k -c 'echo hello' ../examples/write_latency.stp 2>&1)
+	if [[ $out =~ ^hello$'\n'sh\[[0-9]+\]\ write\(fd\ 1,\ 6\ bytes\)\ =\ 6\ in\ [0-9]+\ ns$ ]]; then
+		ok "e2e: examples/write_latency.stp ($k)"
+	else
+		echo "$out" >"$tmp/out"; not_ok "e2e: examples/write_latency.stp ($k)" "$tmp/out"
+	fi
+done
 # -x and -s reach the guest's sonde-run
 out=$("$SONDE" --vm=6.12 -x 1 -s 2 -e 'probe begin { printf("target %d\n", target()); exit() }' 2>&1)
 if [ "$out" = "target 1" ]; then
