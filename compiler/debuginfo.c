@@ -682,6 +682,77 @@ uint64_t debuginfo_type(struct debuginfo *di, const char *name)
 	return 0;
 }
 
+/* a line table's path (maybe with the build directory) names the relative file */
+static bool same_file(const char *src, const char *file)
+{
+	size_t a = strlen(src), b = strlen(file);
+
+	return !strcmp(src, file) || (a > b && src[a - b - 1] == '/' && !strcmp(src + a - b, file));
+}
+
+void debuginfo_lines(struct session *s, struct debuginfo *di, const struct dfunc *f, int lo,
+		     int hi, struct vec *out)
+{
+	Dwarf_Die die, cu;
+	Dwarf_Lines *lines;
+	size_t n;
+	Dwarf_Addr flo, fhi;
+	int prev = -1;
+
+	if (!di->dw || !dwarf_offdie(di->dw, f->die, &die) || !dwarf_diecu(&die, &cu, NULL, NULL) ||
+	    dwarf_lowpc(&die, &flo) != 0 || dwarf_highpc(&die, &fhi) != 0 ||
+	    dwarf_getsrclines(&cu, &lines, &n) != 0)
+		return;
+	/*
+	 * Every address where a line's code begins: the compiler may have
+	 * spread one line over several blocks (each path through it)
+	 */
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr a;
+		int ln;
+		bool stmt;
+		const char *src;
+		struct dline *d;
+
+		if (!l || dwarf_lineaddr(l, &a) || dwarf_lineno(l, &ln) || dwarf_linebeginstatement(l, &stmt))
+			continue;
+		src = dwarf_linesrc(l, NULL, NULL);
+		if (!src || !same_file(rel_path(src), f->file) || a < flo || a >= fhi) {
+			prev = -1;	/* inlined code from elsewhere, or outside f */
+			continue;
+		}
+		if (!stmt || ln == prev)
+			continue;
+		prev = ln;
+		if (ln < lo || ln > hi)
+			continue;
+		d = arena_calloc(&s->arena, 1, sizeof(*d));
+		d->line = ln;
+		d->addr = a;
+		vec_push(&s->arena, out, d);
+	}
+	/* by line, then address; one entry per address */
+	for (int i = 1; i < out->n; i++)
+		for (int k = i; k > 0; k--) {
+			struct dline *x = out->v[k - 1], *y = out->v[k];
+
+			if (x->line < y->line || (x->line == y->line && x->addr <= y->addr))
+				break;
+			out->v[k] = x;
+			out->v[k - 1] = y;
+		}
+	for (int i = 1, w = 1; i <= out->n; i++) {
+		if (i == out->n) {
+			out->n = out->n ? w : 0;
+			break;
+		}
+		if (((struct dline *)out->v[i])->addr != ((struct dline *)out->v[w - 1])->addr ||
+		    ((struct dline *)out->v[i])->line != ((struct dline *)out->v[w - 1])->line)
+			out->v[w++] = out->v[i];
+	}
+}
+
 void *debuginfo_dwarf(struct session *s, struct debuginfo *di)
 {
 	(void)s;

@@ -68,6 +68,18 @@ void debuginfo_match(struct session *s, struct debuginfo *di, const char *name,
 /* the DIE offset of the definition of "struct NAME" / "union NAME", 0 if none */
 uint64_t debuginfo_type(struct debuginfo *di, const char *name);
 
+struct dline {
+	int line;
+	uint64_t addr;		/* where (one block of) that line's code begins */
+};
+
+/*
+ * The lines in [lo, hi] of function f's file that have code inside f's
+ * out-of-line body, one entry per block of code a line begins, by line.
+ */
+void debuginfo_lines(struct session *s, struct debuginfo *di, const struct dfunc *f, int lo,
+		     int hi, struct vec *out);
+
 /* release libdw's and libelf's state (session_free) */
 void debuginfo_close(struct debuginfo *di);
 

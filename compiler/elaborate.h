@@ -51,6 +51,8 @@ struct dprobe {
 	const char *symbol;	/* kprobe.function("symbol"), the ELF symbol of a DWARF point */
 	int64_t offset;		/* from symbol */
 	uint64_t addr;		/* without a usable symbol: the link-time address */
+	int64_t stmt_offset;	/* then, how far addr is into func (offset is 0) */
+	uint64_t pc;		/* the link-time address probed (DWARF points) */
 	uint64_t anchor;	/* the link-time address of init_task, to relocate addr */
 	struct dfunc *func;	/* kernel.function: the function in the debuginfo index */
 	bool ret;		/* .return */

@@ -130,7 +130,7 @@ static const char *const families[] = {
 	"timer.msec", "timer.us", "timer.usec", "timer.ns", "timer.nsec",
 	"timer.hz", "timer.jiffies", "timer.profile", "timer.profile.tick",
 	"kprobe.function", "kprobe.function.return",
-	"kernel.function", "kernel.function.call", "kernel.function.return",
+	"kernel.function", "kernel.function.call", "kernel.function.return", "kernel.statement",
 };
 
 /* -l with a wildcard pattern: the built-in points it matches, as templates */
@@ -315,6 +315,11 @@ static bool split_spec(struct derive *d, const struct ppcomp *c, const char *spe
 		long a, b;
 
 		*file = arena_strndup(&s->arena, at + 1, (size_t)(colon - at - 1));
+		if (!strcmp(colon + 1, "*")) {	/* every line */
+			*lo = 1;
+			*hi = 10000000;
+			return **name && **file;
+		}
 		a = strtol(colon + 1, &end, 10);
 		b = a;
 		if (*end == '-')
@@ -338,6 +343,111 @@ static const char *kernel_why_not(const struct dfunc *f)
 	if (f->flags & DF_NOKPROBE)
 		return "the kernel does not allow kprobes on it";
 	return NULL;
+}
+
+/* one kprobe at addr inside f (a statement) or at its entry */
+static void push_kprobe(struct derive *d, struct debuginfo *di, struct dfunc *f, uint64_t addr,
+			bool ret, int64_t maxactive, const char *point, const struct ppcomp *c,
+			struct vec *out)
+{
+	struct session *s = d->s;
+	struct dprobe *dp = arena_calloc(&s->arena, 1, sizeof(*dp));
+	struct partial *pa = arena_calloc(&s->arena, 1, sizeof(*pa));
+
+	dp->loc = c[0].loc;
+	dp->family = PF_KPROBE;
+	dp->func = f;
+	dp->ret = ret;
+	dp->maxactive = maxactive;
+	dp->offset = (int64_t)(addr - f->addr);
+	dp->pc = addr;
+	if (f->symbol && (f->flags & DF_SYM_UNIQUE)) {
+		dp->symbol = f->symbol;
+	} else {	/* kallsyms cannot resolve the name: the address, relocated at load */
+		dp->addr = addr;
+		dp->offset = 0;
+		dp->anchor = di->anchor;
+		dp->stmt_offset = (int64_t)(addr - f->addr);
+	}
+	dp->point = point;
+	dp->matched = point;
+	pa->dp = dp;
+	vec_push(&s->arena, out, pa);
+}
+
+/* kernel.statement("FUNC@FILE:LINE[-LINE|*]") and kernel.statement("FUNC+OFFSET") */
+static void kernel_statement(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
+{
+	struct session *s = d->s;
+	const char *spec = c[1].arg && c[1].arg->kind == E_STR ? c[1].arg->str : NULL;
+	const char *name, *file = NULL, *plus;
+	int lo = 0, hi = 0, before = out->n, rel = -1;
+	int64_t off = -1;
+	struct debuginfo *di;
+	struct vec found = {0};
+
+	if (c[0].arg || n > 2) {
+		arg_error(d, c[0].arg ? &c[0] : &c[2], c[0].arg ? "takes no argument" : "is not valid here");
+		return;
+	}
+	if (spec && !strchr(spec, '@') && (plus = strchr(spec, '+'))) {
+		char *end;
+
+		name = arena_strndup(&s->arena, spec, (size_t)(plus - spec));
+		off = strtoll(plus + 1, &end, 0);
+		if (*end || off < 0 || !*name || strpbrk(name, "*?[")) {
+			arg_error(d, &c[1], "needs \"FUNCTION+OFFSET\" with a number of bytes");
+			return;
+		}
+	} else if (spec && (plus = strchr(spec, '@')) && strchr(plus, '+') && !strchr(plus, ':')) {
+		/* FUNC@FILE+N: N lines after the function's declaration */
+		char *end;
+		const char *p2 = strchr(plus, '+');
+
+		name = arena_strndup(&s->arena, spec, (size_t)(plus - spec));
+		file = arena_strndup(&s->arena, plus + 1, (size_t)(p2 - plus - 1));
+		rel = (int)strtol(p2 + 1, &end, 10);
+		if (*end || rel < 0 || rel > 100000 || !*name || !*file) {
+			arg_error(d, &c[1], "needs \"FUNCTION@FILE+LINES\" with a number of lines");
+			return;
+		}
+	} else if (!spec || !split_spec(d, &c[1], spec, &name, &file, &lo, &hi) || !lo) {
+		if (!spec || !strchr(spec, ':') || lo)
+			arg_error(d, &c[1], "needs \"FUNCTION@FILE:LINE\" or \"FUNCTION+OFFSET\"");
+		return;
+	}
+	if (!(di = debuginfo_kernel(s, c[1].loc))) {
+		d->reported = true;
+		return;
+	}
+	debuginfo_match(s, di, name, file, 0, 0, &found);
+	for (int k = 0; k < found.n; k++) {
+		struct dfunc *f = found.v[k];
+		struct vec lines = {0};
+
+		if (kernel_why_not(f))
+			continue;
+		if (off >= 0) {
+			push_kprobe(d, di, f, f->addr + (uint64_t)off, false, 0,
+				    arena_strfmt(&s->arena, "kernel.statement(\"%s+0x%" PRIx64 "\")", f->name,
+						 (uint64_t)off), c, out);
+			continue;
+		}
+		if (rel >= 0)
+			lo = hi = f->line + rel;
+		debuginfo_lines(s, di, f, lo, hi, &lines);
+		for (int i = 0; i < lines.n; i++) {
+			struct dline *l = lines.v[i];
+
+			push_kprobe(d, di, f, l->addr, false, 0,
+				    arena_strfmt(&s->arena, "kernel.statement(\"%s@%s:%d\")", f->name,
+						 f->file, l->line), c, out);
+		}
+	}
+	if (out->n == before && !d->quiet && !d->optional) {
+		diag_error(s, c[1].loc, DIAG_SEM_NO_STATEMENT, spec);
+		d->reported = true;
+	}
 }
 
 /* kernel.function("PATTERN")[.call|.return[.maxactive(N)]] */
@@ -387,8 +497,7 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 	debuginfo_match(s, di, name, file, lo, hi, &found);
 	for (int k = 0; k < found.n; k++) {
 		struct dfunc *f = found.v[k];
-		struct partial *pa;
-		struct dprobe *dp;
+		const char *point;
 		bool dup = false;
 
 		if (kernel_why_not(f)) {
@@ -406,27 +515,11 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 		if (dup)
 			continue;
 		usable++;
-		dp = arena_calloc(&s->arena, 1, sizeof(*dp));
-		dp->loc = c[0].loc;
-		dp->family = PF_KPROBE;
-		dp->func = f;
-		dp->ret = ret;
-		dp->maxactive = maxactive;
-		if (f->symbol && (f->flags & DF_SYM_UNIQUE)) {
-			dp->symbol = f->symbol;
-		} else {	/* kallsyms cannot resolve the name: the address, relocated at load */
-			dp->addr = f->addr;
-			dp->anchor = di->anchor;
-		}
-		dp->point = arena_strfmt(&s->arena, "kernel.function(\"%s@%s:%d\")%s", f->name,
-					 f->file, f->line, ret ? ".return" : "");
+		point = arena_strfmt(&s->arena, "kernel.function(\"%s@%s:%d\")%s", f->name,
+				     f->file, f->line, ret ? ".return" : "");
 		if (maxactive)
-			dp->point = arena_strfmt(&s->arena, "%s.maxactive(%" PRId64 ")", dp->point,
-						 maxactive);
-		dp->matched = dp->point;
-		pa = arena_calloc(&s->arena, 1, sizeof(*pa));
-		pa->dp = dp;
-		vec_push(&s->arena, out, pa);
+			point = arena_strfmt(&s->arena, "%s.maxactive(%" PRId64 ")", point, maxactive);
+		push_kprobe(d, di, f, f->addr, ret, maxactive, point, c, out);
 	}
 	if (usable || d->quiet || d->optional)
 		return;
@@ -569,6 +662,10 @@ static void resolve(struct derive *d, const struct ppcomp *c, int n, struct vec 
 		return;
 	if (!strcmp(c[0].name, "kernel") && n >= 2 && !strcmp(c[1].name, "function")) {
 		kernel_function(d, c, n, out);
+		return;
+	}
+	if (!strcmp(c[0].name, "kernel") && n >= 2 && !strcmp(c[1].name, "statement")) {
+		kernel_statement(d, c, n, out);
 		return;
 	}
 	dp = builtin(d, c, n, &known);

@@ -17,6 +17,7 @@
 #include <elfutils/libdw.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "debuginfo.h"
@@ -32,6 +33,7 @@ struct ctx {
 	bool quiet;
 	bool failed;
 	bool ret;		/* at the function's return (not in @entry) */
+	bool entry_only;	/* the location is the value at the entry, gone here */
 	Dwarf_Attribute loc_attr;	/* the variable's DW_AT_location */
 };
 
@@ -163,6 +165,34 @@ static bool complete(Dwarf_Die *type, Dwarf_Die *out)
 
 /* {=== locations ===} */
 
+/*
+ * The canonical frame address at the probe, as C: sp + 8 at a function's
+ * entry (the return address just pushed), else the .debug_frame rule for
+ * that address (a register plus an offset). NULL if unknown.
+ */
+static const char *cfa(struct ctx *x)
+{
+	struct dprobe *dp = x->dp;
+	Dwarf *dw = debuginfo_dwarf(x->s, x->s->debuginfo);
+	Dwarf_CFI *cfi;
+	Dwarf_Frame *fr = NULL;
+	Dwarf_Op *ops;
+	size_t n;
+	const char *r = NULL, *reg;
+
+	if (x->ret)
+		return NULL;
+	if (dp->pc == dp->func->addr)
+		return "((uint64_t)c->regs->sp + 8)";
+	if (!dw || !(cfi = dwarf_getcfi(dw)) || dwarf_cfi_addrframe(cfi, dp->pc, &fr) != 0)
+		return NULL;
+	if (dwarf_frame_cfa(fr, &ops, &n) == 0 && n == 1 && ops[0].atom >= DW_OP_breg0 &&
+	    ops[0].atom <= DW_OP_breg31 && (reg = reg_expr(x, ops[0].atom - DW_OP_breg0)))
+		r = arena_strfmt(&x->s->arena, "(%s + %" PRId64 ")", reg, (int64_t)ops[0].number);
+	free(fr);
+	return r;
+}
+
 /* A small stack machine over C expressions: the DWARF operations kernels use. */
 static bool location(struct ctx *x, Dwarf_Op *ops, size_t n, struct tvar *tv)
 {
@@ -192,16 +222,15 @@ static bool location(struct ctx *x, Dwarf_Op *ops, size_t n, struct tvar *tv)
 		} else {
 			switch (op->atom) {
 			case DW_OP_fbreg:
-				/* frame base DW_OP_call_frame_cfa: at the entry, sp + 8 */
-				if (x->dp->offset || x->ret)
+				/* the kernel's frame base is DW_OP_call_frame_cfa */
+				if (!(r = cfa(x)))
 					return false;
-				PUSH(arena_strfmt(A, "((uint64_t)c->regs->sp + 8 + %" PRId64 ")",
-						  (int64_t)op->number));
+				PUSH(arena_strfmt(A, "(%s + %" PRId64 ")", r, (int64_t)op->number));
 				break;
 			case DW_OP_call_frame_cfa:
-				if (x->dp->offset || x->ret)
+				if (!(r = cfa(x)))
 					return false;
-				PUSH("((uint64_t)c->regs->sp + 8)");
+				PUSH(r);
 				break;
 			case DW_OP_addr:
 				PUSH(arena_strfmt(A, "_sd_reloc(0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL)",
@@ -249,7 +278,11 @@ static bool location(struct ctx *x, Dwarf_Op *ops, size_t n, struct tvar *tv)
 				size_t nsub;
 				Dwarf_Attribute attr;
 
-				if (x->dp->offset || x->ret ||
+				if (x->dp->pc != x->dp->func->addr || x->ret) {
+					x->entry_only = true;
+					return false;
+				}
+				if (
 				    dwarf_getlocation_attr(&x->loc_attr, op, &attr) != 0 ||
 				    dwarf_getlocation(&attr, &sub, &nsub) != 0 || nsub != 1)
 					return false;
@@ -604,19 +637,23 @@ bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool add
 		}
 		if (!dwarf_attr_integrate(&var, DW_AT_location, &x.loc_attr)) {
 			fail(&x, e->loc, DIAG_SEM_TARGET_OPTIMIZED, e->name,
-			     arena_strfmt(&s->arena, "0x%" PRIx64, dp->func->addr));
+			     arena_strfmt(&s->arena, "0x%" PRIx64, dp->pc));
 			return false;
 		}
-		int n = dwarf_getlocation_addr(&x.loc_attr, dp->func->addr + (uint64_t)dp->offset,
+		int n = dwarf_getlocation_addr(&x.loc_attr, dp->pc,
 					       &ops, &nops, 1);
 
 		if (n <= 0 || nops == 0) {
 			fail(&x, e->loc, DIAG_SEM_TARGET_OPTIMIZED, e->name,
-			     arena_strfmt(&s->arena, "0x%" PRIx64, dp->func->addr));
+			     arena_strfmt(&s->arena, "0x%" PRIx64, dp->pc));
 			return false;
 		}
 		if (!location(&x, ops, nops, tv)) {
-			fail(&x, e->loc, DIAG_SEM_TARGET_LOCATION, e->name, NULL);
+			if (x.entry_only)
+				fail(&x, e->loc, DIAG_SEM_TARGET_OPTIMIZED, e->name,
+				     arena_strfmt(&s->arena, "0x%" PRIx64, dp->pc));
+			else
+				fail(&x, e->loc, DIAG_SEM_TARGET_LOCATION, e->name, NULL);
 			return false;
 		}
 	}
