@@ -111,7 +111,7 @@ run_bpftrace() {
 
 if [ -n "$pin" ]; then say note "guest: $(nproc) CPUs, the loop pinned to CPU 0"
 else say note "guest: $(nproc) CPUs, the loop not pinned (no taskset)"; fi
-bin/writeloop 20000 >/dev/null	# warm-up
+timeout 60 bin/writeloop 20000 >/dev/null	# warm-up
 set -- base floor sonde bpftrace
 r=1 took=
 while [ "$r" -le "$ROUNDS" ]; do
