@@ -104,6 +104,7 @@ asan:
 		LDFLAGS='-fsanitize=address,undefined' all
 
 bench: deps all
+	@sh testsuite/install-deps.sh bench
 	@sh testsuite/bench.sh
 
 # Fuzz passes 1-3 with libFuzzer for FUZZ_SECONDS (needs clang and libclang-rt).

@@ -1,9 +1,14 @@
 #!/bin/sh
 # install-deps.sh - install the Debian packages sonde's build and tests need,
 # only those missing; run by `make demo`, `make check` and `make bench`.
+# `install-deps.sh bench` adds what only `make bench` uses: bpftrace (run in
+# the guest beside sonde's probe), GNU time (peak memory) and libc6-dev (the
+# static write loop of the probe-overhead section).
 set -e
+pkgs="gcc make flex bison libdw-dev libelf-dev linux-headers-amd64 systemtap"
+[ "${1:-}" = bench ] && pkgs="$pkgs bpftrace time libc6-dev"
 need=""
-for p in gcc make flex bison libdw-dev libelf-dev linux-headers-amd64 systemtap; do
+for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		need="$need $p"
 done
