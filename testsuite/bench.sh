@@ -14,11 +14,10 @@
 # PROBE_N, PROBE_ROUNDS, BENCH_BPFTRACE=0; see probecost.sh).
 cd "$(dirname "$0")/.." || exit 2
 
-# The probe whose cost the probe-overhead section measures. kernel.function
-# (DWARF) is not implemented yet, so kprobe.function for now; once it is,
-# this one line becomes kernel.function("ksys_write").
+# The probe whose cost the probe-overhead section measures (with DWARF, as
+# the issue asks; kprobe.function("ksys_write") gives the same module)
 # shellcheck disable=SC2089,SC2090 # the quotes are the script's
-PROBE_POINT='kprobe.function("ksys_write")'
+PROBE_POINT='kernel.function("ksys_write")'
 # shellcheck disable=SC2090
 export PROBE_POINT
 if [ "${BENCH_ONLY:-}" = probe ]; then
@@ -93,8 +92,35 @@ if command -v stap >/dev/null 2>&1; then
 else
 	echo "(stap not installed: no comparison)"
 fi
+# pass 2 over the kernel's DWARF: kernel.function("vfs_*") against the 633 MB
+# vmlinux of the 6.1 guest kernel (vm/debuginfo.sh), sonde with its index
+# built (the first run builds it) and stap on the same file; stap finds it
+# only under /usr/lib/debug/boot and /boot, so links are made there for the
+# measurement and removed after (existing files are left alone)
+dkver=$(bash vm/setup.sh 6.1 2>/dev/null | tail -1)
+if [ -n "$dkver" ] && ddir=$(bash vm/debuginfo.sh "$dkver" 2>/dev/null); then
+	vfs='probe kernel.function("vfs_*") { }'
+	"$SONDE" -r "$dkver" -p2 -e "$vfs" >/dev/null 2>&1	# the index, once
+	printf '%-44s %10s %10s\n' "sonde -p2 kernel.function(\"vfs_*\")" \
+		"$(median_ms "$SONDE" -r "$dkver" -p2 -e "$vfs")" "$(peak_kb "$SONDE" -r "$dkver" -p2 -e "$vfs")"
+	if command -v stap >/dev/null 2>&1; then
+		made=""
+		for l in "/usr/lib/debug/boot/vmlinux-$dkver:$ddir/vmlinux" "/boot/System.map-$dkver:$ddir/System.map"; do
+			if [ ! -e "${l%%:*}" ]; then
+				mkdir -p "$(dirname "${l%%:*}")" && ln -s "${l#*:}" "${l%%:*}" && made="$made ${l%%:*}"
+			fi
+		done
+		printf '%-44s %10s %10s\n' "stap -p2 kernel.function(\"vfs_*\")" \
+			"$(median_ms stap -r "$dkver" -p2 -e "$vfs")" "$(peak_kb stap -r "$dkver" -p2 -e "$vfs")"
+		# shellcheck disable=SC2086
+		[ -n "$made" ] && rm -f $made
+	fi
+else
+	echo "(no debug information for the 6.1 kernel: vm/debuginfo.sh failed)"
+fi
 echo
-echo "targets: the corpus in under 150 ms; a typical script through pass 2 in under 20 ms"
+echo "targets: the corpus in under 150 ms; a typical script through pass 2 in under 20 ms;"
+echo "kernel.function(\"vfs_*\") well under a second and far less memory than stap"
 
 # {=== passes 3-5: the scripts of testsuite/bench/ for each test kernel ===}
 scripts="oneliner fifty threehundred"

@@ -16,7 +16,7 @@
 cd "$(dirname "$0")/../.." || exit 2
 top=$PWD
 SONDE=${SONDE:-$top/build/sonde}
-POINT=${PROBE_POINT:-'kprobe.function("ksys_write")'}
+POINT=${PROBE_POINT:-'kernel.function("ksys_write")'}
 N=${PROBE_N:-200000}
 ROUNDS=${PROBE_ROUNDS:-11}
 TIMEOUT=${PROBE_TIMEOUT:-400}
@@ -101,6 +101,7 @@ for k in "$@"; do
 		continue
 	fi
 	cp "$tmp/floor-$kver/sd_bench_floor.ko" "$pl/ko/"
+	bash "$top/vm/debuginfo.sh" "$kver" >/dev/null 2>"$tmp/debuginfo.err" || cat "$tmp/debuginfo.err" >&2
 	ko=$("$SONDE" -r "$tree" -p4 "$tmp/count.stp" 2>"$tmp/sonde.err")
 	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
 		echo "  (sonde -p4 failed: $(grep -m1 . "$tmp/sonde.err"); sonde not measured)"
