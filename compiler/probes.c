@@ -129,7 +129,8 @@ static const char *const families[] = {
 	"begin", "end", "error", "never", "timer.s", "timer.sec", "timer.ms",
 	"timer.msec", "timer.us", "timer.usec", "timer.ns", "timer.nsec",
 	"timer.hz", "timer.jiffies", "timer.profile", "timer.profile.tick",
-	"kprobe.function", "kprobe.function.return",
+	"kprobe.function", "kprobe.function.return", "kprobe.module.function",
+	"kprobe.module.function.return", "kprobe.statement.absolute",
 	"kernel.function", "kernel.function.call", "kernel.function.return", "kernel.statement",
 };
 
@@ -273,7 +274,57 @@ static struct dprobe *builtin(struct derive *d, const struct ppcomp *c, int n, b
 		}
 		return dp;
 	}
-	if (!strcmp(f, "kprobe")) {	/* kprobe.module(...), kprobe.statement(...) */
+	if (!strcmp(f, "kprobe") && n >= 3 && !strcmp(c[1].name, "module") &&
+	    !strcmp(c[2].name, "function")) {
+		/* kprobe.module("M").function("F")[.return]: "M:F" for kallsyms */
+		const char *mod = c[1].arg && c[1].arg->kind == E_STR ? c[1].arg->str : NULL;
+		const char *sym = c[2].arg && c[2].arg->kind == E_STR ? c[2].arg->str : NULL;
+
+		if (c[0].arg) {
+			arg_error(d, &c[0], "takes no argument");
+			return NULL;
+		}
+		if (!mod || !*mod || strpbrk(mod, "*?[: \t")) {
+			arg_error(d, &c[1], "needs the name of a loaded module, without wildcards");
+			return NULL;
+		}
+		if (!sym || !*sym || strpbrk(sym, "*?[: \t")) {
+			arg_error(d, &c[2], "needs the name of a function of the module, without wildcards");
+			return NULL;
+		}
+		dp->family = PF_KPROBE;
+		dp->symbol = arena_strfmt(&s->arena, "%s:%s", mod, sym);
+		if (n >= 4) {
+			if (strcmp(c[3].name, "return") || c[3].arg || n > 4) {
+				arg_error(d, &c[3], "is not valid here");
+				return NULL;
+			}
+			dp->ret = true;
+		}
+		return dp;
+	}
+	if (!strcmp(f, "kprobe") && n >= 2 && !strcmp(c[1].name, "statement")) {
+		/* kprobe.statement(ADDR).absolute: a run-time address, guru mode only */
+		if (c[0].arg) {
+			arg_error(d, &c[0], "takes no argument");
+			return NULL;
+		}
+		if (!is_num(&c[1]) || n != 3 || strcmp(c[2].name, "absolute") || c[2].arg) {
+			arg_error(d, &c[1], "needs a number and '.absolute': kprobe.statement(ADDR).absolute");
+			return NULL;
+		}
+		if (!s->guru) {
+			diag_error(s, c[0].loc, DIAG_SEM_ABSOLUTE_GURU);
+			diag_hint(s, DIAG_HINT_GURU);
+			d->reported = true;
+			return NULL;
+		}
+		dp->family = PF_KPROBE;
+		dp->addr = (uint64_t)c[1].arg->num;
+		dp->anchor = 0;	/* already a run-time address: not relocated */
+		return dp;
+	}
+	if (!strcmp(f, "kprobe")) {	/* kprobe_seq... */
 		*known = false;
 		d->unsupported = true;
 		d->unsupported_name = "kprobe";

@@ -65,7 +65,9 @@ static void _sd_kprobe_where(const struct sd_kprobe *p, struct kprobe *kp)
 		kp->symbol_name = p->symbol;
 		kp->offset = p->offset;
 	} else {
-		kp->addr = (kprobe_opcode_t *)(p->link_addr + ((unsigned long)&init_task - p->anchor));
+		/* anchor 0: kprobe.statement(ADDR).absolute, already a run-time address */
+		kp->addr = (kprobe_opcode_t *)(p->anchor ? p->link_addr + ((unsigned long)&init_task -
+									 p->anchor) : p->link_addr);
 	}
 }
 
