@@ -30,6 +30,9 @@
 #ifndef STP_BUFFER_SIZE
 #define STP_BUFFER_SIZE 8192	/* per-CPU output gathered before a flush */
 #endif
+#ifndef MAXBACKTRACE
+#define MAXBACKTRACE 20		/* frames of a kernel backtrace */
+#endif
 #ifndef SD_FRAME_BYTES
 #define SD_FRAME_BYTES (32 * 1024)	/* per-CPU room for handler locals */
 #endif

@@ -11,6 +11,8 @@ MODULE_PARM_DESC(_sd_bufsize, "relay buffer per CPU, MB");
 int _sd_target_pid;
 module_param_named(_sd_target, _sd_target_pid, int, 0444);
 MODULE_PARM_DESC(_sd_target, "target process id (0: none)");
+/* set when the loader sends START, in its own context */
+kuid_t _sd_loader_euid;
 
 #define _SD_N_SUBBUFS		8
 #define _SD_MAX_BUFSIZE_MB	64
@@ -259,6 +261,7 @@ static ssize_t _sd_cmd_write(struct file *file, const char __user *ubuf,
 		mutex_lock(&_sd_tp.lock);
 		if (!_sd_tp.started && !_sd_tp.exited) {
 			_sd_tp.started = true;
+			_sd_loader_euid = current_euid();
 			_sd_on_start();
 		}
 		mutex_unlock(&_sd_tp.lock);

@@ -37,6 +37,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/cred.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
@@ -66,6 +67,8 @@ void _sd_on_exit(void);
 
 /* the target pid (sonde-run -x/-c), 0 for none */
 extern int _sd_target_pid;
+/* the effective user of the loader that started the session (is_myproc()) */
+extern kuid_t _sd_loader_euid;
 
 SD_API void _sd_transport_write(const char *buf, size_t len);
 SD_API void _sd_transport_oob(int kind, const char *msg);
