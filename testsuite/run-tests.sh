@@ -450,6 +450,24 @@ for k in 6.1 6.12; do
 	else
 		echo "$out" >"$tmp/out"; not_ok "e2e: examples/write_latency.stp ($k)" "$tmp/out"
 	fi
+	out=$("$SONDE" --vm=$k -c 'echo hello' ../examples/write_source_line.stp 2>&1)
+	if [[ $out =~ ^hello$'\n'kernel\.statement\(\"ksys_write@fs/read_write\.c:[0-9]+\"\):\ about\ to\ write\ 6\ bytes,\ ret\ is\ still\ -9$ ]]; then
+		ok "e2e: examples/write_source_line.stp reads a local on a source line ($k)"
+	else
+		echo "$out" >"$tmp/out"; not_ok "e2e: examples/write_source_line.stp ($k)" "$tmp/out"
+	fi
+	out=$("$SONDE" --vm=$k -c 'echo hello' ../examples/backtrace.stp 2>&1)
+	if [[ $out =~ ^hello$'\n'sh\ writes\ 6\ bytes\ from:$'\n'\ 0x[0-9a-f]{16}\ :\ ksys_write\+0x[04]/0x[0-9a-f]+\ \[kernel\]$'\n'.*\ :\ do_syscall_64\+0x[0-9a-f]+/0x[0-9a-f]+\ \[kernel\] ]]; then
+		ok "e2e: examples/backtrace.stp prints a symbolized stack ($k)"
+	else
+		echo "$out" >"$tmp/out"; not_ok "e2e: examples/backtrace.stp ($k)" "$tmp/out"
+	fi
+	out=$("$SONDE" --vm=$k -c 'cat /proc/version >/dev/null' ../examples/vfs_calls.stp 2>&1)
+	if [[ $out =~ ^function\ +calls$'\n'vfs_[a-z_]+\ +[0-9]+ ]] && ! grep -qvE '^(function +calls|vfs_[a-z_]+ +[0-9]+)$' <<<"$out"; then
+		ok "e2e: examples/vfs_calls.stp counts vfs_* calls by function ($k)"
+	else
+		echo "$out" >"$tmp/out"; not_ok "e2e: examples/vfs_calls.stp ($k)" "$tmp/out"
+	fi
 done
 # -x and -s reach the guest's sonde-run
 out=$("$SONDE" --vm=6.12 -x 1 -s 2 -e 'probe begin { printf("target %d\n", target()); exit() }' 2>&1)
