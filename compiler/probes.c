@@ -424,6 +424,12 @@ static void push_kprobe(struct derive *d, struct debuginfo *di, struct dfunc *f,
 	dp->matched = point;
 	pa->dp = dp;
 	vec_push(&s->arena, out, pa);
+	/* the kernel attaches an entry with an fentry call through ftrace, the rest with int3 */
+	if (s->verbose && !d->quiet)
+		fprintf(stderr, "Pass 2: %s: %s at %s+0x%" PRIx64 ", %s\n", point,
+			ret ? "kretprobe" : "kprobe", f->symbol ? f->symbol : f->name,
+			addr - f->addr, addr == f->addr && (f->flags & DF_FTRACE) ?
+			"ftrace-based (the function's fentry call)" : "int3 breakpoint");
 }
 
 /* kernel.statement("FUNC@FILE:LINE[-LINE|*]") and kernel.statement("FUNC+OFFSET") */
