@@ -39,12 +39,16 @@ static inline int _sd_uread(struct sd_context *c, void *dst, unsigned long addr,
  * A scalar of 1, 2, 4 or 8 bytes at addr, sign- or zero-extended to 64
  * bits; 0 after a fault (the error is pending in c).
  */
-static inline int64_t _sd_kread_int(struct sd_context *c, unsigned long addr, int size, bool is_signed)
-{
-	union { u8 u8; u16 u16; u32 u32; u64 u64; } v = { .u64 = 0 };
+union sd_scalar {
+	u8 u8;
+	u16 u16;
+	u32 u32;
+	u64 u64;
+};
 
-	if (_sd_kread(c, &v, addr, size))
-		return 0;
+/* the first size bytes of v as a 64-bit number, sign- or zero-extended */
+static inline int64_t _sd_extend(union sd_scalar v, int size, bool is_signed)
+{
 	switch (size) {
 	case 1: return is_signed ? (int64_t)(s8)v.u8 : v.u8;
 	case 2: return is_signed ? (int64_t)(s16)v.u16 : v.u16;
@@ -53,19 +57,19 @@ static inline int64_t _sd_kread_int(struct sd_context *c, unsigned long addr, in
 	}
 }
 
+static inline int64_t _sd_kread_int(struct sd_context *c, unsigned long addr, int size, bool is_signed)
+{
+	union sd_scalar v = { .u64 = 0 };
+
+	return _sd_kread(c, &v, addr, size) ? 0 : _sd_extend(v, size, is_signed);
+}
+
 /* the user-memory twin of _sd_kread_int */
 static inline int64_t _sd_uread_int(struct sd_context *c, unsigned long addr, int size, bool is_signed)
 {
-	union { u8 u8; u16 u16; u32 u32; u64 u64; } v = { .u64 = 0 };
+	union sd_scalar v = { .u64 = 0 };
 
-	if (_sd_uread(c, &v, addr, size))
-		return 0;
-	switch (size) {
-	case 1: return is_signed ? (int64_t)(s8)v.u8 : v.u8;
-	case 2: return is_signed ? (int64_t)(s16)v.u16 : v.u16;
-	case 4: return is_signed ? (int64_t)(s32)v.u32 : v.u32;
-	default: return (int64_t)v.u64;
-	}
+	return _sd_uread(c, &v, addr, size) ? 0 : _sd_extend(v, size, is_signed);
 }
 
 /* {=== target variables ($var->field): pass 3 emits these ===} */
