@@ -114,5 +114,8 @@ if [ "$qemu_status" -ne 0 ] && [ ! -s "$work/console.log" ]; then
 	die "qemu failed to start (status $qemu_status)"
 fi
 echo "vm: guest died without closing marker (kernel oops or panic?)" >&2
-log "$kver: qemu ended with status $qemu_status after $took s; the console output shows why"
+# the end of the console says why (an oops, a panic): callers that filter
+# the console (sonde --vm) show only stderr
+tail -n 40 "$work/console.log" | sed 's/^/vm: console: /' >&2
+log "$kver: qemu ended with status $qemu_status after $took s; the console output above shows why"
 exit 125
