@@ -13,6 +13,8 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
+#include <elfutils/libdwfl.h>
+#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -651,8 +653,199 @@ struct debuginfo *debuginfo_kernel(struct session *s, struct loc loc)
 	return NULL;
 }
 
+/* {=== modules ===} */
+
+static const char *find_in_tree_name;
+static char find_in_tree_found[4096];
+
+static int find_in_tree_cb(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	const char *base = path + f->base;
+	size_t n = strlen(find_in_tree_name);
+
+	(void)st;
+	if (type != FTW_F || strncmp(base, find_in_tree_name, n) || strcmp(base + n, ".ko"))
+		return 0;
+	snprintf(find_in_tree_found, sizeof(find_in_tree_found), "%s", path);
+	return 1;
+}
+
+/* DIR/.../NAME.ko below dir, NULL if none */
+static const char *find_in_tree(struct session *s, const char *dir, const char *name)
+{
+	if (!path_is_dir(dir))
+		return NULL;
+	find_in_tree_name = name;
+	find_in_tree_found[0] = 0;
+	nftw(dir, find_in_tree_cb, 16, FTW_PHYS);
+	return find_in_tree_found[0] ? arena_strdup(&s->arena, find_in_tree_found) : NULL;
+}
+
+/* "foo-bar" and "foo_bar" name the same module */
+static const char *module_name(struct session *s, const char *path_or_name)
+{
+	const char *b = strrchr(path_or_name, '/');
+	char *n = arena_strdup(&s->arena, b ? b + 1 : path_or_name);
+	size_t len = strlen(n);
+
+	if (len > 3 && !strcmp(n + len - 3, ".ko"))
+		n[len - 3] = 0;
+	for (char *p = n; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return n;
+}
+
+static const char *module_file(struct session *s, const char *name)
+{
+	const char *rel = target_get(s)->release, *env = getenv("SONDE_DEBUGINFO_PATH");
+	const char *cache = session_cache_dir(s), *f;
+	const char *dash = arena_strdup(&s->arena, name);
+
+	for (char *p = (char *)dash; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	if (env && *env) {
+		char *list = arena_strdup(&s->arena, env), *save = NULL;
+
+		for (char *d = strtok_r(list, ":", &save); d; d = strtok_r(NULL, ":", &save))
+			if ((f = find_in_tree(s, d, name)) || (f = find_in_tree(s, d, dash)))
+				return f;
+	}
+	const char *dirs[] = {
+		arena_strfmt(&s->arena, "/usr/lib/debug/lib/modules/%s", rel),
+		cache ? arena_strfmt(&s->arena, "%s/vm/%s/debug/modules", cache, rel) : NULL,
+		arena_strfmt(&s->arena, "/lib/modules/%s", rel),
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (dirs[i] && ((f = find_in_tree(s, dirs[i], name)) || (f = find_in_tree(s, dirs[i], dash))))
+			return f;
+	return NULL;
+}
+
+struct mod_builder {
+	struct session *s;
+	struct debuginfo *di;
+	Dwfl_Module *mod;
+	struct vec funcs;
+};
+
+static int module_func(Dwarf_Die *die, void *arg)
+{
+	struct mod_builder *b = arg;
+	const char *name = dwarf_diename(die);
+	Dwarf_Addr lo = 0;
+	Dwarf_Attribute a;
+	struct dfunc *f;
+	int line = 0;
+
+	if (!name || dwarf_hasattr(die, DW_AT_declaration))
+		return DWARF_CB_OK;
+	f = arena_calloc(&b->s->arena, 1, sizeof(*f));
+	f->name = name;
+	f->die = dwarf_dieoffset(die);
+	f->file = rel_path(dwarf_decl_file(die));
+	dwarf_decl_line(die, &line);
+	f->line = line;
+	if (dwarf_func_inline(die))
+		f->flags |= DF_INLINED;
+	if (dwarf_attr(die, DW_AT_low_pc, &a) && dwarf_lowpc(die, &lo) == 0) {
+		Dwarf_Addr sa = lo, bias;
+		Elf_Scn *scn = dwfl_module_address_section(b->mod, &sa, &bias);
+		GElf_Shdr sh;
+		Elf *elf = dwfl_module_getelf(b->mod, &bias);
+		size_t shstr;
+		const char *sname = "";
+
+		if (scn && elf && gelf_getshdr(scn, &sh) && elf_getshdrstrndx(elf, &shstr) == 0)
+			sname = elf_strptr(elf, shstr, sh.sh_name) ?: "";
+		f->flags |= DF_CODE | DF_SYM_UNIQUE;
+		f->addr = lo;
+		/* kallsyms knows a module's functions by their DWARF names, module-qualified */
+		f->symbol = arena_strfmt(&b->s->arena, "%s:%s", b->di->module, name);
+		if (!strncmp(sname, ".init", 5) || !strncmp(sname, ".exit", 5))
+			f->flags |= DF_INIT;
+		if (!strncmp(sname, ".noinstr", 8) || !strncmp(sname, ".kprobes", 8))
+			f->flags |= DF_NOKPROBE;
+	}
+	vec_push(&b->s->arena, &b->funcs, f);
+	return DWARF_CB_OK;
+}
+
+static const Dwfl_Callbacks module_callbacks = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+struct debuginfo *debuginfo_module(struct session *s, const char *name, struct loc loc)
+{
+	const char *mname = module_name(s, name), *path;
+	struct debuginfo *di;
+	struct mod_builder b = { .s = s };
+	Dwfl *dwfl;
+	Dwfl_Module *mod;
+	Dwarf *dw;
+	Dwarf_Addr bias;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	for (int i = 0; i < s->modules.n; i++) {
+		di = s->modules.v[i];
+		if (!strcmp(di->module, mname))
+			return di->dw ? di : NULL;
+	}
+	di = arena_calloc(&s->arena, 1, sizeof(*di));
+	di->module = mname;
+	di->fd = -1;
+	vec_push(&s->arena, &s->modules, di);
+	elf_version(EV_CURRENT);
+	path = strchr(name, '/') ? name : module_file(s, mname);
+	if (!path || !usable(path)) {
+		diag_error(s, loc, DIAG_SEM_NO_MODULE_DEBUGINFO, mname, target_get(s)->release);
+		diag_hint(s, DIAG_HINT_MODULE_DEBUGINFO, target_get(s)->release, mname);
+		return NULL;
+	}
+	if (!(dwfl = dwfl_begin(&module_callbacks)) ||
+	    !(mod = dwfl_report_offline(dwfl, mname, path, -1)) || dwfl_report_end(dwfl, NULL, NULL) ||
+	    !(dw = dwfl_module_getdwarf(mod, &bias))) {
+		if (dwfl)
+			dwfl_end(dwfl);
+		diag_error(s, loc, DIAG_SEM_NO_MODULE_DEBUGINFO, mname,
+			   arena_strfmt(&s->arena, "%s (%s has no DWARF)", target_get(s)->release, path));
+		return NULL;
+	}
+	di->path = path;
+	di->dwfl = dwfl;
+	di->dw = dw;
+	di->release = target_get(s)->release;
+	b.di = di;
+	b.mod = mod;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu))
+			dwarf_getfuncs(&cu, module_func, &b, 0);
+		off = next;
+	}
+	di->funcs = arena_alloc(&s->arena, sizeof(*di->funcs) * (size_t)(b.funcs.n + 1));
+	for (int i = 0; i < b.funcs.n; i++)
+		di->funcs[i] = *(struct dfunc *)b.funcs.v[i];
+	di->nfuncs = (size_t)b.funcs.n;
+	qsort(di->funcs, di->nfuncs, sizeof(*di->funcs), cmp_func);
+	if (s->verbose)
+		fprintf(stderr, "Pass 2: debug information for module %s: %s (%zu functions)\n", mname,
+			path, di->nfuncs);
+	s->debuginfo_close = debuginfo_close;
+	return di;
+}
+
 void debuginfo_close(struct debuginfo *di)
 {
+	if (di->dwfl) {		/* owns its Dwarf */
+		dwfl_end(di->dwfl);
+		di->dwfl = NULL;
+		di->dw = NULL;
+	}
 	if (di->dw)
 		dwarf_end(di->dw);
 	if (di->elf)

@@ -39,7 +39,8 @@ struct dtype {
 };
 
 struct debuginfo {
-	const char *path;	/* vmlinux with DWARF */
+	const char *module;	/* NULL for the kernel, else the module's name */
+	const char *path;	/* vmlinux with DWARF, or the module's .ko */
 	const char *build_id;	/* hex */
 	const char *release;	/* from its banner */
 	uint64_t anchor;	/* link-time address of init_task (exported): KASLR */
@@ -48,6 +49,7 @@ struct debuginfo {
 	size_t nfuncs;
 	void *dw;		/* Dwarf * */
 	void *elf;		/* Elf * */
+	void *dwfl;		/* Dwfl *, for a module (its relocations applied) */
 	int fd;
 };
 
@@ -79,6 +81,14 @@ struct dline {
  */
 void debuginfo_lines(struct session *s, struct debuginfo *di, const struct dfunc *f, int lo,
 		     int hi, struct vec *out);
+
+/*
+ * A module's debug information: NAME is a module name (its .ko is looked
+ * up like vmlinux, and in the -dbg package's module tree) or a path to a
+ * .ko. Functions are indexed in memory each run (a module is small).
+ * Loaded once per session; NULL after reporting at loc.
+ */
+struct debuginfo *debuginfo_module(struct session *s, const char *name, struct loc loc);
 
 /* release libdw's and libelf's state (session_free) */
 void debuginfo_close(struct debuginfo *di);

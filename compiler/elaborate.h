@@ -55,6 +55,7 @@ struct dprobe {
 	uint64_t pc;		/* the link-time address probed (DWARF points) */
 	uint64_t anchor;	/* the link-time address of init_task, to relocate addr */
 	struct dfunc *func;	/* kernel.function: the function in the debuginfo index */
+	struct debuginfo *di;	/* whose: the kernel's or a module's */
 	bool ret;		/* .return */
 	int64_t maxactive;	/* .maxactive(N), 0 if not given */
 	struct stmt *body;

@@ -119,8 +119,7 @@ static void arg_error(struct derive *d, const struct ppcomp *c, const char *what
 		diag_error(d->s, c->loc, DIAG_SEM_PROBE_ARG, c->name, what);
 }
 
-static const char *const unsupported[] = {
-	"module", "process", "perf", "procfs", "netfilter",
+static const char *const unsupported[] = { "process", "perf", "procfs", "netfilter",
 	"java", "python", "python2", "python3", "input", "kprobe_seq",
 	"debuginfod", "prometheus",
 };
@@ -132,6 +131,7 @@ static const char *const families[] = {
 	"kprobe.function", "kprobe.function.return", "kprobe.module.function",
 	"kprobe.module.function.return", "kprobe.statement.absolute",
 	"kernel.function", "kernel.function.call", "kernel.function.return", "kernel.statement",
+	"module.function", "module.function.call", "module.function.return", "module.statement",
 };
 
 /* -l with a wildcard pattern: the built-in points it matches, as templates */
@@ -396,6 +396,36 @@ static const char *kernel_why_not(const struct dfunc *f)
 	return NULL;
 }
 
+/*
+ * The debug information of kernel.* or module("NAME").* points, and the
+ * prefix of their names; NULL after an error
+ */
+static struct debuginfo *point_di(struct derive *d, const struct ppcomp *c, const char **prefix)
+{
+	struct session *s = d->s;
+	const char *m = c[0].arg && c[0].arg->kind == E_STR ? c[0].arg->str : NULL;
+	struct debuginfo *di;
+
+	if (!strcmp(c[0].name, "kernel")) {
+		if (c[0].arg) {
+			arg_error(d, &c[0], "takes no argument");
+			return NULL;
+		}
+		*prefix = "kernel";
+		di = debuginfo_kernel(s, c[1].loc);
+	} else {
+		if (!m || !*m || strpbrk(m, "*?[")) {
+			arg_error(d, &c[0], "needs a module name or the path of a .ko, without wildcards");
+			return NULL;
+		}
+		*prefix = arena_strfmt(&s->arena, "module(\"%s\")", m);
+		di = debuginfo_module(s, m, c[0].loc);
+	}
+	if (!di)
+		d->reported = true;
+	return di;
+}
+
 /* one kprobe at addr inside f (a statement) or at its entry */
 static void push_kprobe(struct derive *d, struct debuginfo *di, struct dfunc *f, uint64_t addr,
 			bool ret, int64_t maxactive, const char *point, const struct ppcomp *c,
@@ -407,6 +437,7 @@ static void push_kprobe(struct derive *d, struct debuginfo *di, struct dfunc *f,
 
 	dp->loc = c[0].loc;
 	dp->family = PF_KPROBE;
+	dp->di = di;
 	dp->func = f;
 	dp->ret = ret;
 	dp->maxactive = maxactive;
@@ -443,8 +474,10 @@ static void kernel_statement(struct derive *d, const struct ppcomp *c, int n, st
 	struct debuginfo *di;
 	struct vec found = {0};
 
-	if (c[0].arg || n > 2) {
-		arg_error(d, c[0].arg ? &c[0] : &c[2], c[0].arg ? "takes no argument" : "is not valid here");
+	const char *prefix;
+
+	if (n > 2) {
+		arg_error(d, &c[2], "is not valid here");
 		return;
 	}
 	if (spec && !strchr(spec, '@') && (plus = strchr(spec, '+'))) {
@@ -473,10 +506,8 @@ static void kernel_statement(struct derive *d, const struct ppcomp *c, int n, st
 			arg_error(d, &c[1], "needs \"FUNCTION@FILE:LINE\" or \"FUNCTION+OFFSET\"");
 		return;
 	}
-	if (!(di = debuginfo_kernel(s, c[1].loc))) {
-		d->reported = true;
+	if (!(di = point_di(d, c, &prefix)))
 		return;
-	}
 	debuginfo_match(s, di, name, file, 0, 0, &found);
 	for (int k = 0; k < found.n; k++) {
 		struct dfunc *f = found.v[k];
@@ -486,8 +517,8 @@ static void kernel_statement(struct derive *d, const struct ppcomp *c, int n, st
 			continue;
 		if (off >= 0) {
 			push_kprobe(d, di, f, f->addr + (uint64_t)off, false, 0,
-				    arena_strfmt(&s->arena, "kernel.statement(\"%s+0x%" PRIx64 "\")", f->name,
-						 (uint64_t)off), c, out);
+				    arena_strfmt(&s->arena, "%s.statement(\"%s+0x%" PRIx64 "\")", prefix,
+						 f->name, (uint64_t)off), c, out);
 			continue;
 		}
 		if (rel >= 0)
@@ -497,8 +528,8 @@ static void kernel_statement(struct derive *d, const struct ppcomp *c, int n, st
 			struct dline *l = lines.v[i];
 
 			push_kprobe(d, di, f, l->addr, false, 0,
-				    arena_strfmt(&s->arena, "kernel.statement(\"%s@%s:%d\")", f->name,
-						 f->file, l->line), c, out);
+				    arena_strfmt(&s->arena, "%s.statement(\"%s@%s:%d\")", prefix,
+						 f->name, f->file, l->line), c, out);
 		}
 	}
 	if (out->n == before && !d->quiet && !d->optional) {
@@ -520,11 +551,8 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 	struct vec found = {0};
 	int usable = 0;
 	const struct dfunc *refused = NULL;
+	const char *prefix;
 
-	if (c[0].arg) {
-		arg_error(d, &c[0], "takes no argument");
-		return;
-	}
 	if (!spec || !split_spec(d, &c[1], spec, &name, &file, &lo, &hi)) {
 		arg_error(d, &c[1], "needs a function name pattern such as \"vfs_*\" or \"ip_rcv@net/ipv4/ip_input.c\"");
 		return;
@@ -547,10 +575,8 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 		arg_error(d, &c[i], "is not valid here");
 		return;
 	}
-	if (!(di = debuginfo_kernel(s, c[1].loc))) {
-		d->reported = true;	/* once per session, not "unknown probe point" */
+	if (!(di = point_di(d, c, &prefix)))
 		return;
-	}
 	debuginfo_match(s, di, name, file, lo, hi, &found);
 	for (int k = 0; k < found.n; k++) {
 		struct dfunc *f = found.v[k];
@@ -572,7 +598,7 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 		if (dup)
 			continue;
 		usable++;
-		point = arena_strfmt(&s->arena, "kernel.function(\"%s@%s:%d\")%s", f->name,
+		point = arena_strfmt(&s->arena, "%s.function(\"%s@%s:%d\")%s", prefix, f->name,
 				     f->file, f->line, ret ? ".return" : "");
 		if (maxactive)
 			point = arena_strfmt(&s->arena, "%s.maxactive(%" PRId64 ")", point, maxactive);
@@ -717,11 +743,13 @@ static void resolve(struct derive *d, const struct ppcomp *c, int n, struct vec 
 	}
 	if (out->n > before)
 		return;
-	if (!strcmp(c[0].name, "kernel") && n >= 2 && !strcmp(c[1].name, "function")) {
+	if ((!strcmp(c[0].name, "kernel") || !strcmp(c[0].name, "module")) && n >= 2 &&
+	    !strcmp(c[1].name, "function")) {
 		kernel_function(d, c, n, out);
 		return;
 	}
-	if (!strcmp(c[0].name, "kernel") && n >= 2 && !strcmp(c[1].name, "statement")) {
+	if ((!strcmp(c[0].name, "kernel") || !strcmp(c[0].name, "module")) && n >= 2 &&
+	    !strcmp(c[1].name, "statement")) {
 		kernel_statement(d, c, n, out);
 		return;
 	}

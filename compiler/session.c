@@ -64,6 +64,8 @@ void session_free(struct session *s)
 
 	if (s->debuginfo && s->debuginfo_close)
 		s->debuginfo_close(s->debuginfo);
+	for (i = 0; i < s->modules.n && s->debuginfo_close; i++)
+		s->debuginfo_close(s->modules.v[i]);
 	for (i = 0; i < s->nsources; i++)
 		free(s->sources[i]->lines);
 	arena_free(&s->arena);

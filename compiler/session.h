@@ -83,6 +83,7 @@ struct session {
 	struct target *target;
 	struct debuginfo *debuginfo;	/* the target kernel's (debuginfo.c) */
 	bool debuginfo_tried;
+	struct vec modules;	/* struct debuginfo *, of modules (debuginfo.c) */
 	void (*debuginfo_close)(struct debuginfo *);	/* set with it, run by session_free */
 	struct program *program;
 	struct tapset_lib *lib;

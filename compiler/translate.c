@@ -1591,8 +1591,10 @@ static const char *probe_ref(struct gen *g, int i)
 	if (dp->symbol || dp->func) {
 		const char *name = dp->func ? dp->func->name : dp->symbol;
 
-		func = arena_strfmt(&g->s->arena, ", .func = %s, .module = \"kernel\"",
-				    c_string(g, name, strlen(name)));
+		const char *mod = dp->di && dp->di->module ? dp->di->module : "kernel";
+
+		func = arena_strfmt(&g->s->arena, ", .func = %s, .module = %s",
+				    c_string(g, name, strlen(name)), c_string(g, mod, strlen(mod)));
 	}
 	return arena_strfmt(&g->s->arena, "{ sdp_%d, %s, %s%s }", i,
 			    c_string(g, dp->point, strlen(dp->point)), g->plocks[i], func);

@@ -173,7 +173,7 @@ static bool complete(Dwarf_Die *type, Dwarf_Die *out)
 static const char *cfa(struct ctx *x)
 {
 	struct dprobe *dp = x->dp;
-	Dwarf *dw = debuginfo_dwarf(x->s, x->s->debuginfo);
+	Dwarf *dw = debuginfo_dwarf(x->s, dp->di);
 	Dwarf_CFI *cfi;
 	Dwarf_Frame *fr = NULL;
 	Dwarf_Op *ops;
@@ -233,8 +233,10 @@ static bool location(struct ctx *x, Dwarf_Op *ops, size_t n, struct tvar *tv)
 				PUSH(r);
 				break;
 			case DW_OP_addr:
+				if (x->dp->di && x->dp->di->module)
+					return false;	/* a module's global: where it loads is not known yet */
 				PUSH(arena_strfmt(A, "_sd_reloc(0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL)",
-						  (uint64_t)op->number, x->s->debuginfo->anchor));
+						  (uint64_t)op->number, x->s->debuginfo ? x->s->debuginfo->anchor : 0));
 				break;
 			case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
 			case DW_OP_const8u: case DW_OP_constu:
@@ -354,7 +356,7 @@ static bool find_global(Dwarf_Die *func, const char *name, Dwarf_Die *out)
 
 static bool func_die(struct ctx *x, Dwarf_Die *out)
 {
-	Dwarf *dw = x->s->debuginfo ? debuginfo_dwarf(x->s, x->s->debuginfo) : NULL;
+	Dwarf *dw = x->dp->di ? debuginfo_dwarf(x->s, x->dp->di) : NULL;
 
 	return dw && x->dp->func && dwarf_offdie(dw, x->dp->func->die, out);
 }

@@ -268,8 +268,17 @@ if [ -n "$kernels" ] && mkdir -p "$tmp/loader" && make -s -C "$top/runtime/loade
 		for f in run/*.stp; do
 			printf '%s %s %s\n' "$tree" "$f" "$tmp/pl-$k/ko" >>"$tmp/runbuilds"
 		done
+		# the test module, with debug information, for module("sonde_testmod") probes
+		mkdir -p "$tmp/pl-$k/extra" "$tmp/testmod-$k"
+		cp module/sonde_testmod.c module/Kbuild "$tmp/testmod-$k/"
+		if make -C "$tree" M="$tmp/testmod-$k" modules >"$tmp/testmod-$k.log" 2>&1; then
+			cp "$tmp/testmod-$k/sonde_testmod.ko" "$tmp/pl-$k/extra/"
+		else
+			not_ok "testsuite/module/sonde_testmod.c builds for $k" "$tmp/testmod-$k.log"
+		fi
 		cat >"$tmp/pl-$k/run.sh" <<'EOS'
 . /sonde/lib.sh
+insmod /payload/extra/sonde_testmod.ko || echo "insmod sonde_testmod.ko failed"
 export SONDE_TEST_TIMEOUT=60
 for ko in /payload/ko/*.ko; do
 	sonde_test "$(basename "$ko" .ko)" /payload/bin/sonde-run "$ko"
@@ -281,6 +290,8 @@ EOS
 	cat >"$tmp/runbuild.sh" <<'EOS'
 sonde=$1 tree=$2 f=$3 kodir=$4
 n=$(basename "$f" .stp)
+# where module("sonde_testmod") finds the test module built for this kernel
+export SONDE_DEBUGINFO_PATH="$(dirname "$kodir")/extra"
 opts=() sargs=() args=()
 if [ -f "${f%.stp}.opts" ]; then
 	eval "args=($(cat "${f%.stp}.opts")

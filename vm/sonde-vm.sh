@@ -8,7 +8,8 @@
 # (the script's output, its warnings and errors) as it arrives. Exits
 # with sonde-run's status; 124/125/126 as vm/run.sh for a guest that
 # timed out, crashed or did not start. SONDE_RUN_OPTS (e.g. "-s 4 -x 1")
-# are added to sonde-run's options.
+# are added to sonde-run's options; SONDE_VM_INSMOD names modules to load
+# in the guest first.
 set -u
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 3 ] || { echo "usage: $0 KVER MODULE.ko SONDE-RUN [CMD]" >&2; exit 2; }
@@ -19,8 +20,17 @@ mkdir -p "$payload/bin" "$payload/ko"
 cp "$ko" "$payload/ko/" && cp "$loader" "$payload/bin/sonde-run" || exit 2
 name=$(basename "$ko" .ko)
 opts=$(printf '%s' "${SONDE_RUN_OPTS:-}" | tr -cd 'A-Za-z0-9 -')	# numbers and flags only
+# SONDE_VM_INSMOD: modules (paths, space-separated) to load before the
+# script, e.g. the module a module("...") probe targets
+mkdir -p "$payload/extra"
+for m in ${SONDE_VM_INSMOD:-}; do
+	cp "$m" "$payload/extra/" || exit 2
+done
 {
 	echo '. /sonde/lib.sh'
+	for m in ${SONDE_VM_INSMOD:-}; do
+		printf 'insmod /payload/extra/%s || echo "insmod %s failed"\n' "$(basename "$m")" "$(basename "$m")"
+	done
 	if [ -n "$cmd" ]; then
 		printf 'sonde_test script /payload/bin/sonde-run %s -c %s /payload/ko/%s.ko\n' "$opts" \
 			"'$(printf '%s' "$cmd" | sed "s/'/'\\\\''/g")'" "$name"
