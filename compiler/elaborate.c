@@ -235,6 +235,7 @@ struct scope {
 	struct vec assigned;	/* names assigned in this body */
 	int loops;
 	bool in_entry;		/* inside @entry(...) */
+	struct expr *discarded;	/* the expression of an expression statement: its value is unused */
 	struct symbol *iterating[16];
 	struct loc iter_loc[16];
 	int niter;
@@ -416,6 +417,18 @@ static void walk_target(struct scope *sc, struct expr *e)
 	diag_error(sc->s, e->loc, DIAG_SEM_TARGET_CONTEXT, what);
 }
 
+/*
+ * x++ or x += 1 whose value the program uses (if (++n == 1)) reads x, as
+ * in stap: such a global is not shown at exit; one that is a statement of
+ * its own (n++) is not a read
+ */
+static void value_used(struct scope *sc, struct expr *e)
+{
+	if (e != sc->discarded && e->op != OP_ASSIGN && e->op != OP_AGG && e->a->sym &&
+	    (e->a->kind == E_VAR || e->a->kind == E_INDEX))
+		e->a->sym->rvalue = true;
+}
+
 static void walk_expr(struct scope *sc, struct expr *e, int ctx)
 {
 	struct session *s = sc->s;
@@ -501,10 +514,12 @@ static void walk_expr(struct scope *sc, struct expr *e, int ctx)
 		walk_expr(sc, e->b, CTX_READ);
 		walk_expr(sc, e->a, e->op == OP_ASSIGN || e->op == OP_AGG ? CTX_WRITE :
 			  CTX_READ | CTX_WRITE);
+		value_used(sc, e);
 		break;
 	case E_PREINC:
 	case E_POSTINC:
 		walk_expr(sc, e->a, CTX_READ | CTX_WRITE);
+		value_used(sc, e);
 		break;
 	case E_TERNARY:
 		walk_expr(sc, e->a, CTX_READ);
@@ -579,7 +594,9 @@ static void walk_stmt(struct scope *sc, struct stmt *st)
 			walk_stmt(sc, st->body[i]);
 		break;
 	case S_EXPR:
+		sc->discarded = st->e;
 		walk_expr(sc, st->e, CTX_READ);
+		sc->discarded = NULL;
 		break;
 	case S_NULL:
 		break;
@@ -590,9 +607,13 @@ static void walk_stmt(struct scope *sc, struct stmt *st)
 		break;
 	case S_WHILE:
 	case S_FOR:
+		sc->discarded = st->init;
 		walk_expr(sc, st->init, CTX_READ);
+		sc->discarded = NULL;
 		walk_expr(sc, st->e, CTX_READ);
+		sc->discarded = st->step;
 		walk_expr(sc, st->step, CTX_READ);
+		sc->discarded = NULL;
 		sc->loops++;
 		walk_stmt(sc, st->then);
 		sc->loops--;
