@@ -378,8 +378,13 @@ static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool qu
 		tvar_cast(sc->s, e, addr_of, quiet);
 		return true;
 	}
-	if (!sc->dp || !sc->dp->func || !e->name || e->name[0] != '$' || e->name[1] == '$')
+	if (!sc->dp || !sc->dp->func || !e->name || e->name[0] != '$')
 		return false;
+	if (e->name[1] == '$') {	/* $$parms, $$locals, $$vars, $$return */
+		if (!quiet)
+			tvar_pretty(sc->s, sc->dp, e);
+		return true;
+	}
 	if (sc->dp->ret && !sc->in_entry && strcmp(e->name, "$return") && !quiet && !addr_of) {
 		/* in a .return probe $param means its value at the entry, as in stap */
 		struct expr *inner = ast_clone_expr(&sc->s->arena, e);

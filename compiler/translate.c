@@ -1119,6 +1119,25 @@ static const char *target(struct gen *g, struct expr *e, const struct tvar *tv)
 	struct arena *A = &g->s->arena;
 	const char *v = tv->base, *w = token_at(g, e->loc);
 
+	if (tv->final == TVF_PRETTY) {	/* $$vars: "name=0x.. ..." */
+		const char *t = temp(g);
+		struct strbuf sb = STRBUF_INIT;
+
+		sb_printf(&sb, "({ snprintf(%s, MAXSTRINGLEN, %s", t,
+			  c_string(g, tv->fmt, strlen(tv->fmt)));
+		for (int i = 0; i < tv->nargs; i++) {
+			struct expr *a = tv->args[i];
+
+			if (a->type == TY_STRING)
+				sb_printf(&sb, ", %s", expr(g, a));
+			else
+				sb_printf(&sb, ", (unsigned long long)%s", expr(g, a));
+		}
+		sb_printf(&sb, "); (const char *)%s; })", t);
+		v = arena_strdup(A, sb.buf);
+		sb_release(&sb);
+		return v;
+	}
 	if (!v)		/* @cast: the operand is the address */
 		v = arena_strfmt(A, "((uint64_t)%s)", expr(g, e->a));
 

@@ -791,6 +791,87 @@ bool tvar_cast(struct session *s, struct expr *e, bool addr_of, bool quiet)
 	return true;
 }
 
+/* one variable of $$vars: its text in the format, maybe an argument */
+static void pretty_one(struct session *s, struct dprobe *dp, struct expr *e, const char *name,
+		       bool param, struct strbuf *fmt, struct vec *args)
+{
+	struct expr *v = ast_expr(&s->arena, E_TARGET, e->loc);
+	bool entry = dp->ret && param;
+
+	v->name = arena_strfmt(&s->arena, "$%s", name);
+	sb_printf(fmt, "%s%s=", fmt->len ? " " : "", name);
+	if (!tvar_resolve(s, dp, v, false, true, entry)) {
+		Dwarf_Die fdie, var, t;
+		struct ctx x = { .s = s, .dp = dp };
+
+		/* a struct or union value prints as {...}; anything else unreadable as ? */
+		if (func_die(&x, &fdie) && find_named(&fdie, name, &var, 0) && type_of(&var, &t) &&
+		    peel(&t, &t) && (dwarf_tag(&t) == DW_TAG_structure_type ||
+				     dwarf_tag(&t) == DW_TAG_union_type))
+			sb_puts(fmt, "{...}");
+		else
+			sb_putc(fmt, '?');
+		return;
+	}
+	if (entry) {	/* kept at the entry, like @entry($name) */
+		struct expr *w = ast_expr(&s->arena, E_ENTRY, e->loc);
+
+		w->a = v;
+		w->type = v->type;
+		w->num = dp->entries.n;
+		vec_push(&s->arena, &dp->entries, w);
+		v = w;
+	}
+	sb_puts(fmt, v->type == TY_STRING ? "\"%s\"" : "0x%llx");
+	vec_push(&s->arena, args, v);
+}
+
+bool tvar_pretty(struct session *s, struct dprobe *dp, struct expr *e)
+{
+	struct ctx x = { .s = s, .dp = dp, .e = e };
+	const char *which = e->name + 2;	/* after "$$" */
+	bool parms = !strcmp(which, "parms") || !strcmp(which, "vars");
+	bool locals = !strcmp(which, "locals") || !strcmp(which, "vars");
+	struct strbuf fmt = STRBUF_INIT;
+	struct vec args = {0};
+	struct tvar *tv;
+	Dwarf_Die fdie, child;
+
+	if (!func_die(&x, &fdie)) {
+		fail(&x, e->loc, DIAG_SEM_TARGET_CONTEXT, e->name, NULL);
+		return false;
+	}
+	if (!strcmp(which, "return")) {
+		if (!dp->ret) {
+			fail(&x, e->loc, DIAG_SEM_TARGET_RETURN, e->name, NULL);
+			return false;
+		}
+		pretty_one(s, dp, e, "return", false, &fmt, &args);
+	} else if (!parms && !locals) {
+		fail(&x, e->loc, DIAG_SEM_TARGET_UNKNOWN, e->name, dp->func->name);
+		return false;
+	} else if (dwarf_child(&fdie, &child) == 0) {
+		do {
+			const char *n = dwarf_diename(&child);
+			int tag = dwarf_tag(&child);
+
+			if (!n || (tag == DW_TAG_formal_parameter ? !parms :
+				   tag != DW_TAG_variable || !locals || dp->ret))
+				continue;
+			pretty_one(s, dp, e, n, tag == DW_TAG_formal_parameter, &fmt, &args);
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	tv = arena_calloc(&s->arena, 1, sizeof(*tv));
+	tv->final = TVF_PRETTY;
+	tv->fmt = arena_strdup(&s->arena, fmt.buf ? fmt.buf : "");
+	tv->args = (struct expr **)args.v;
+	tv->nargs = args.n;
+	sb_release(&fmt);
+	e->tv = tv;
+	e->type = TY_STRING;
+	return true;
+}
+
 const char *tvar_list(struct session *s, struct dprobe *dp)
 {
 	struct ctx x = { .s = s, .dp = dp, .quiet = true };

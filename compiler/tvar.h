@@ -49,9 +49,9 @@ struct tvar {
 	int size;		/* bytes */
 	bool is_signed;
 	int bit_off, bit_size;	/* TVF_BITS: from the low bit of the size-byte unit */
-	/* TVF_PRETTY: a printf format and its arguments (other tvars) */
+	/* TVF_PRETTY: a printf format and its arguments (resolved E_TARGET or E_ENTRY) */
 	const char *fmt;
-	struct tvar **args;
+	struct expr **args;
 	int nargs;
 };
 
@@ -69,6 +69,14 @@ bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool add
  * the address of such an object. Any probe or function may use it.
  */
 bool tvar_cast(struct session *s, struct expr *e, bool addr_of, bool quiet);
+
+/*
+ * $$parms, $$locals, $$vars and $$return: "name=0x1f name2=0x0 ..." as
+ * stap prints them (a struct "{...}", a char array quoted, an unavailable
+ * variable "?"). In a .return probe the parameters are their entry values.
+ * Returns false after a report.
+ */
+bool tvar_pretty(struct session *s, struct dprobe *dp, struct expr *e);
 
 /* "$skb:struct sk_buff*" and friends for -L: the variables at dp, space-separated */
 const char *tvar_list(struct session *s, struct dprobe *dp);

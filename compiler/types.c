@@ -400,7 +400,7 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 	case E_PERF:
 	case E_TARGET:
 	case E_ADDR:
-		if (e->kind == E_TARGET && e->tv && !e->tv->base)
+		if (e->kind == E_TARGET && e->tv && e->tv->final != TVF_PRETTY && !e->tv->base)
 			check(t, e->a, TY_LONG);
 		if (e->kind == E_TARGET)
 			for (int i = 0; i < e->nchain; i++)
