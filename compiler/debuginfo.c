@@ -839,6 +839,28 @@ struct debuginfo *debuginfo_module(struct session *s, const char *name, struct l
 	return di;
 }
 
+uint64_t debuginfo_symbol(struct debuginfo *di, const char *name)
+{
+	Elf_Scn *scn = NULL;
+
+	while (di->elf && (scn = elf_nextscn(di->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !(d = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0; i < sh.sh_size / (sh.sh_entsize ?: 1); i++) {
+			GElf_Sym sym;
+			const char *n;
+
+			if (gelf_getsym(d, (int)i, &sym) && GELF_ST_TYPE(sym.st_info) == STT_OBJECT &&
+			    (n = elf_strptr(di->elf, sh.sh_link, sym.st_name)) && !strcmp(n, name))
+				return sym.st_value;
+		}
+	}
+	return 0;
+}
+
 void debuginfo_close(struct debuginfo *di)
 {
 	if (di->dwfl) {		/* owns its Dwarf */

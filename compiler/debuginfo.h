@@ -90,6 +90,9 @@ void debuginfo_lines(struct session *s, struct debuginfo *di, const struct dfunc
  */
 struct debuginfo *debuginfo_module(struct session *s, const char *name, struct loc loc);
 
+/* the link-time address of the kernel symbol name (a variable), 0 if none */
+uint64_t debuginfo_symbol(struct debuginfo *di, const char *name);
+
 /* release libdw's and libelf's state (session_free) */
 void debuginfo_close(struct debuginfo *di);
 

@@ -369,6 +369,13 @@ static void walk_index_args(struct scope *sc, struct expr *e, bool wild_ok)
 /* a $name chain in a probe with DWARF: resolve it there */
 static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool quiet)
 {
+	if (e->name && !strcmp(e->name, "@var")) {
+		if (!quiet)
+			for (int i = 0; i < e->nchain; i++)
+				walk_expr(sc, e->chain[i].index, CTX_READ);
+		tvar_var(sc->s, sc->dp, e, addr_of, quiet);
+		return true;
+	}
 	if (e->name && !strcmp(e->name, "@cast")) {
 		if (!quiet) {
 			walk_expr(sc, e->a, CTX_READ);

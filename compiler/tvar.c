@@ -754,6 +754,91 @@ static bool walk_chain(struct ctx *xp, struct tvar *tv, Dwarf_Die *type, struct 
 	return true;
 }
 
+/* the CU that compiles FILE (a relative path or its tail) */
+static bool cu_of_file(struct session *s, struct debuginfo *di, const char *file, Dwarf_Die *cu)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize, fl = strlen(file);
+
+	(void)s;
+	while (dwarf_nextcu(di->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		const char *n;
+
+		if (dwarf_offdie(di->dw, off + hsize, cu) && (n = dwarf_diename(cu))) {
+			size_t nl;
+
+			while (n[0] == '.' && n[1] == '/')
+				n += 2;
+			nl = strlen(n);
+			if (!strcmp(n, file) || (nl > fl && n[nl - fl - 1] == '/' && !strcmp(n + nl - fl, file)))
+				return true;
+		}
+		off = next;
+	}
+	return false;
+}
+
+bool tvar_var(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet)
+{
+	struct dprobe none = {0};
+	struct ctx x = { .s = s, .dp = dp ? dp : &none, .e = e, .quiet = quiet };
+	struct tvar *tv = arena_calloc(&s->arena, 1, sizeof(*tv));
+	struct debuginfo *di = debuginfo_kernel(s, e->loc);
+	const char *spec = e->str ? e->str : "", *at = strchr(spec, '@');
+	const char *name = at ? arena_strndup(&s->arena, spec, (size_t)(at - spec)) : spec;
+	Dwarf_Die cu, child, var, type;
+	bool found = false;
+	uint64_t addr = 0;
+
+	if (!di)
+		return false;
+	if (e->str2 && strcmp(e->str2, "kernel")) {
+		fail(&x, e->loc, DIAG_SEM_CAST_MODULE, e->str2, NULL);
+		return false;
+	}
+	if (at ? !cu_of_file(s, di, at + 1, &cu) :
+	    !(dp && dp->func && dp->di == di && func_die(&x, &child) && dwarf_diecu(&child, &cu, NULL, NULL))) {
+		fail(&x, e->loc, DIAG_SEM_VAR_UNKNOWN, spec, NULL);
+		return false;
+	}
+	if (dwarf_child(&cu, &child) == 0) {
+		do {
+			const char *n = dwarf_diename(&child);
+
+			if (dwarf_tag(&child) == DW_TAG_variable && n && !strcmp(n, name)) {
+				var = child;
+				found = true;
+				if (dwarf_hasattr(&child, DW_AT_location))
+					break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	if (!found || !type_of(&var, &type)) {
+		fail(&x, e->loc, DIAG_SEM_VAR_UNKNOWN, spec, NULL);
+		return false;
+	}
+	/* where it is: its own DW_OP_addr, else the symbol table's */
+	{
+		Dwarf_Attribute a;
+		Dwarf_Op *ops;
+		size_t n;
+
+		if (dwarf_attr_integrate(&var, DW_AT_location, &a) && dwarf_getlocation(&a, &ops, &n) == 0 &&
+		    n == 1 && ops[0].atom == DW_OP_addr)
+			addr = ops[0].number;
+		else
+			addr = debuginfo_symbol(di, name);
+	}
+	if (!addr) {
+		fail(&x, e->loc, DIAG_SEM_VAR_UNKNOWN, spec, NULL);
+		return false;
+	}
+	tv->base = arena_strfmt(&s->arena, "_sd_reloc(0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL)", addr,
+				di->anchor);
+	tv->base_is_addr = true;
+	return walk_chain(&x, tv, &type, e, addr_of);
+}
+
 bool tvar_cast(struct session *s, struct expr *e, bool addr_of, bool quiet)
 {
 	struct dprobe none = {0};

@@ -78,6 +78,13 @@ bool tvar_cast(struct session *s, struct expr *e, bool addr_of, bool quiet);
  */
 bool tvar_pretty(struct session *s, struct dprobe *dp, struct expr *e);
 
+/*
+ * @var("NAME[@FILE]"[, "kernel"])->chain: a global variable of the kernel,
+ * looked up in FILE's compilation unit, or the probed function's, and
+ * located through the symbol table when that unit only declares it.
+ */
+bool tvar_var(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet);
+
 /* "$skb:struct sk_buff*" and friends for -L: the variables at dp, space-separated */
 const char *tvar_list(struct session *s, struct dprobe *dp);
 

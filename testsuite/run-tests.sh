@@ -134,6 +134,18 @@ for k in 6.1 6.12; do
 	fi
 done
 
+# the test suite's module for the target kernel of the script tiers, so that
+# module("sonde_testmod") in examples/ finds its debug information (the run
+# tier builds it again for each guest kernel)
+mkdir -p "$tmp/testmod-host"
+cp module/sonde_testmod.c module/Kbuild "$tmp/testmod-host/"
+if make -C "/lib/modules/$SONDE_RELEASE/build" M="$tmp/testmod-host" modules >"$tmp/testmod-host.log" 2>&1; then
+	ok "testsuite/module/sonde_testmod.c builds for $SONDE_RELEASE"
+else
+	not_ok "testsuite/module/sonde_testmod.c builds for $SONDE_RELEASE" "$tmp/testmod-host.log"
+fi
+export SONDE_DEBUGINFO_PATH="$tmp/testmod-host"
+
 # {=== script tiers ===}
 script_tiers "$SONDE" ""
 
