@@ -2002,6 +2002,9 @@ int translate(struct session *s, struct strbuf *out)
 	}
 	timers(&g);
 	sb_puts(out, glue);
+	/* sonde-run refuses to load it into a kernel whose build-id differs */
+	if (s->debuginfo && s->debuginfo->build_id)
+		sb_printf(out, "MODULE_INFO(sonde_build_id, \"%s\");\n", s->debuginfo->build_id);
 	ere_finish(g.regex, out);
 	sb_release(&g.body);
 	sb_release(&g.frame);

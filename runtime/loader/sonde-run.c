@@ -219,9 +219,10 @@ static char *read_file(const char *path, size_t *size)
 	return data;
 }
 
-/* The "name=" entry of the ELF .modinfo section, or NULL. */
-static const char *modinfo_name(const char *img, size_t size)
+/* The value of the "KEY=" entry of the ELF .modinfo section, or NULL. */
+static const char *modinfo_get(const char *img, size_t size, const char *key)
 {
+	size_t klen = strlen(key);
 	const Elf64_Ehdr *eh = (const void *)img;
 	const Elf64_Shdr *sh, *strsec;
 	size_t i;
@@ -250,18 +251,69 @@ static const char *modinfo_name(const char *img, size_t size)
 		while (p < end) {
 			size_t n = strnlen(p, end - p);
 
-			if (n < (size_t)(end - p) && !strncmp(p, "name=", 5))
-				return p + 5;
+			if (n < (size_t)(end - p) && !strncmp(p, key, klen))
+				return p + klen;
 			p += n + 1;
 		}
 	}
 	return NULL;
 }
 
+/*
+ * The running kernel's GNU build-id from /sys/kernel/notes, as hex into
+ * buf; false if it cannot be read.
+ */
+static bool kernel_build_id(char *buf, size_t cap)
+{
+	unsigned char notes[4096];
+	ssize_t len;
+	size_t off = 0;
+	int fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	len = read(fd, notes, sizeof(notes));
+	close(fd);
+	while (len > 0 && off + 12 <= (size_t)len) {
+		uint32_t nsz, dsz, type;
+		size_t name_end, desc_end;
+
+		memcpy(&nsz, notes + off, 4);
+		memcpy(&dsz, notes + off + 4, 4);
+		memcpy(&type, notes + off + 8, 4);
+		name_end = off + 12 + ((nsz + 3) & ~3u);
+		desc_end = name_end + ((dsz + 3) & ~3u);
+		if (desc_end > (size_t)len || nsz > 64 || dsz > 64)
+			break;
+		if (type == 3 && nsz == 4 && !memcmp(notes + off + 12, "GNU", 4) && 2 * dsz < cap) {
+			for (uint32_t i = 0; i < dsz; i++)
+				snprintf(buf + 2 * i, 3, "%02x", notes[name_end + i]);
+			return true;
+		}
+		off = desc_end;
+	}
+	return false;
+}
+
+/*
+ * A module compiled with the kernel's debug information records its
+ * build-id: its offsets are only right for that kernel
+ */
+static void check_build_id(const char *path, const char *img, size_t size)
+{
+	const char *want = modinfo_get(img, size, "sonde_build_id=");
+	char have[160];
+
+	if (!want || !kernel_build_id(have, sizeof(have)) || !strcmp(want, have))
+		return;
+	fail("%s was compiled with the debug information of a kernel with build-id %s, but "
+	     "the running kernel's is %s; compile it again for this kernel", path, want, have);
+}
+
 static void module_name(const char *path, const char *img, size_t size,
 			char *name, size_t cap)
 {
-	const char *n = modinfo_name(img, size);
+	const char *n = modinfo_get(img, size, "name=");
 	const char *base;
 	size_t len, i;
 
@@ -682,6 +734,7 @@ int main(int argc, char **argv)
 
 	img = read_file(modpath, &imgsize);
 	module_name(modpath, img, imgsize, st.modname, sizeof(st.modname));
+	check_build_id(modpath, img, imgsize);
 
 	if (statfs(DEBUGFS_DIR, &sfs) < 0 || sfs.f_type != DEBUGFS_MAGIC_NUMBER)
 		fail("debugfs is not mounted at %s (mount -t debugfs none %s)",

@@ -1,0 +1,1 @@
+sonde-run: /payload/ko/loader_build_id_mismatch\.ko was compiled with the debug information of a kernel with build-id 0123456789abcdef0123456789abcdef01234567, but the running kernel.s is [0-9a-f]{40}; compile it again for this kernel
