@@ -235,6 +235,7 @@ struct scope {
 	struct vec assigned;	/* names assigned in this body */
 	int loops;
 	bool in_entry;		/* inside @entry(...) */
+	bool writing;		/* resolving the target of an assignment */
 	struct expr *discarded;	/* the expression of an expression statement: its value is unused */
 	struct symbol *iterating[16];
 	struct loc iter_loc[16];
@@ -392,7 +393,8 @@ static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool qu
 			tvar_pretty(sc->s, sc->dp, e);
 		return true;
 	}
-	if (sc->dp->ret && !sc->in_entry && strcmp(e->name, "$return") && !quiet && !addr_of) {
+	if (sc->dp->ret && !sc->in_entry && !sc->writing && strcmp(e->name, "$return") && !quiet &&
+	    !addr_of) {
 		/* in a .return probe $param means its value at the entry, as in stap */
 		struct expr *inner = ast_clone_expr(&sc->s->arena, e);
 
@@ -523,6 +525,26 @@ static void walk_expr(struct scope *sc, struct expr *e, int ctx)
 			walk_expr(sc, e->args[i], CTX_READ);
 		break;
 	case E_ASSIGN:
+		if (e->a->kind == E_TARGET && e->a->name) {
+			/* a write to the probed code's variable: guru mode only */
+			if (!s->guru) {
+				diag_error(s, e->a->loc, DIAG_SEM_TARGET_WRITE, e->a->name);
+				diag_hint(s, DIAG_HINT_GURU);
+			} else if (sc->dp && sc->dp->ret && e->a->name[0] == '$' &&
+				   strcmp(e->a->name, "$return")) {
+				/* a parameter's entry value cannot be written back */
+				diag_error(s, e->a->loc, DIAG_SEM_TARGET_IN_RETURN, e->a->name, e->a->name);
+				break;
+			}
+			if (!s->guru)
+				break;
+			walk_expr(sc, e->b, CTX_READ);
+			sc->writing = true;	/* no @entry rewriting of the written variable */
+			if (!dwarf_target(sc, e->a, false, false))
+				walk_target(sc, e->a);
+			sc->writing = false;
+			break;
+		}
 		walk_expr(sc, e->b, CTX_READ);
 		walk_expr(sc, e->a, e->op == OP_ASSIGN || e->op == OP_AGG ? CTX_WRITE :
 			  CTX_READ | CTX_WRITE);

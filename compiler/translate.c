@@ -113,6 +113,11 @@ static const char *var_ref(struct gen *g, struct symbol *y)
 
 static const char *expr(struct gen *g, struct expr *e);
 static const char *entry_slot(struct gen *g, struct dprobe *dp, int k);
+static const char *target(struct gen *g, struct expr *e, const struct tvar *tv);
+static const char *target_assign(struct gen *g, struct expr *e);
+static const char *target_steps(struct gen *g, struct expr *e, const struct tvar *tv);
+static const char *compound(struct gen *g, enum op op, const char *l, const char *r);
+static const char *uniq(struct gen *g, const char *prefix);
 static void loop_body(struct gen *g, struct stmt *body);
 
 static bool is_keyword(const char *w, size_t n)
@@ -1059,6 +1064,8 @@ static const char *assign(struct gen *g, struct expr *e)
 
 	if (e->a->kind == E_INDEX || e->op == OP_AGG)
 		return index_assign(g, e);
+	if (e->a->kind == E_TARGET && e->a->tv)
+		return target_assign(g, e);
 	if (e->a->kind != E_VAR) {
 		unsupported(g, e->a->loc, "assigning to target variables");
 		return "0";
@@ -1138,25 +1145,7 @@ static const char *target(struct gen *g, struct expr *e, const struct tvar *tv)
 		sb_release(&sb);
 		return v;
 	}
-	if (!v)		/* @cast: the operand is the address */
-		v = arena_strfmt(A, "((uint64_t)%s)", expr(g, e->a));
-
-	for (int i = 0; i < tv->nsteps; i++) {
-		const struct tv_step *st = &tv->steps[i];
-
-		switch (st->kind) {
-		case TV_LOAD:
-			v = arena_strfmt(A, "_sd_tv_read(c, %s, 8, false, %s)", v, w);
-			break;
-		case TV_ADD:
-			v = arena_strfmt(A, "(%s + %" PRId64 "ULL)", v, st->off);
-			break;
-		case TV_INDEX:
-			v = arena_strfmt(A, "(%s + (uint64_t)%s * %" PRId64 "ULL)", v,
-					 expr(g, e->chain[st->chain].index), st->size);
-			break;
-		}
-	}
+	v = target_steps(g, e, tv);
 	if (!tv->is_addr) {
 		if (tv->size == 8)
 			return arena_strfmt(A, "(int64_t)%s", v);
@@ -1173,6 +1162,56 @@ static const char *target(struct gen *g, struct expr *e, const struct tvar *tv)
 		return arena_strfmt(A, "_sd_tv_read(c, %s, %d, %s, %s)", v, tv->size,
 				    tv->is_signed ? "true" : "false", w);
 	}
+}
+
+/* the base and the steps of a target variable: an address (or the value) as C */
+static const char *target_steps(struct gen *g, struct expr *e, const struct tvar *tv)
+{
+	struct arena *A = &g->s->arena;
+	const char *v = tv->base, *w = token_at(g, e->loc);
+
+	if (!v)		/* @cast: the operand is the address */
+		v = arena_strfmt(A, "((uint64_t)%s)", expr(g, e->a));
+	for (int i = 0; i < tv->nsteps; i++) {
+		const struct tv_step *st = &tv->steps[i];
+
+		switch (st->kind) {
+		case TV_LOAD:
+			v = arena_strfmt(A, "_sd_tv_read(c, %s, 8, false, %s)", v, w);
+			break;
+		case TV_ADD:
+			v = arena_strfmt(A, "(%s + %" PRId64 "ULL)", v, st->off);
+			break;
+		case TV_INDEX:
+			v = arena_strfmt(A, "(%s + (uint64_t)%s * %" PRId64 "ULL)", v,
+					 expr(g, e->chain[st->chain].index), st->size);
+			break;
+		}
+	}
+	return v;
+}
+
+/*
+ * Guru mode: $var = value stores into the register that holds it (so a
+ * parameter changes before the function reads it; $return changes the
+ * value returned) or into memory, fault-safely
+ */
+static const char *target_assign(struct gen *g, struct expr *e)
+{
+	struct arena *A = &g->s->arena;
+	const struct tvar *tv = e->a->tv;
+	const char *w = token_at(g, e->a->loc), *rhs, *r = uniq(g, "r");
+
+	if (tv->final != TVF_INT || (!tv->is_addr && (!tv->reg || tv->nsteps))) {
+		unsupported(g, e->a->loc, "writing this target variable");
+		return "0";
+	}
+	rhs = e->op == OP_ASSIGN ? expr(g, e->b) : compound(g, e->op, target(g, e->a, tv), expr(g, e->b));
+	if (!tv->is_addr)
+		return arena_strfmt(A, "({ int64_t %s = %s; if (!c->error) c->regs->%s = (unsigned long)%s; %s; })",
+				    r, rhs, tv->reg, r, r);
+	return arena_strfmt(A, "({ int64_t %s = %s; _sd_tv_write(c, %s, %d, %s, %s); })", r, rhs,
+			    target_steps(g, e->a, tv), tv->size, r, w);
 }
 
 static const char *expr(struct gen *g, struct expr *e)

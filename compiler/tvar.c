@@ -203,6 +203,8 @@ static bool location(struct ctx *x, Dwarf_Op *ops, size_t n, struct tvar *tv)
 #define PUSH(v) do { if (sp == 16) return false; st[sp++] = (v); } while (0)
 	if (n == 1 && ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31) {
 		tv->base = reg_expr(x, ops[0].atom - DW_OP_reg0);
+		if (tv->base)
+			tv->reg = regnames[ops[0].atom - DW_OP_reg0];
 		return tv->base != NULL;
 	}
 	if (n == 1 && ops[0].atom == DW_OP_regx) {
@@ -622,6 +624,7 @@ bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool add
 			return false;
 		}
 		tv->base = "((uint64_t)regs_return_value(c->regs))";
+		tv->reg = "ax";
 	} else {
 		if (!find_named(&fdie, name, &var, 0) && !find_global(&fdie, name, &var)) {
 			fail(&x, e->loc, DIAG_SEM_TARGET_UNKNOWN, e->name, dp->func->name);

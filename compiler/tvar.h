@@ -42,6 +42,7 @@ enum tv_final {
 struct tvar {
 	const char *base;	/* C expression: an address or a value; NULL: @cast's operand */
 	bool base_is_addr;
+	const char *reg;	/* the base is this pt_regs member's value (guru writes) */
 	struct tv_step *steps;
 	int nsteps;
 	bool is_addr;		/* after the steps: an address (else a value) */

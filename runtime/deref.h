@@ -9,6 +9,7 @@
 #ifndef _SD_DEREF_H_
 #define _SD_DEREF_H_
 
+#include <linux/pgtable.h>
 #include <linux/sched/task.h>
 #include <linux/uaccess.h>
 
@@ -94,6 +95,54 @@ static inline int64_t _sd_tv_read(struct sd_context *c, uint64_t addr, int size,
 	v = _sd_kread_int(c, addr, size, is_signed);
 	if (unlikely(c->error))
 		c->where = where;
+	return v;
+}
+
+/* is [addr, addr + size) in one present, writable page of kernel memory? */
+static inline bool _sd_kernel_writable(uint64_t addr, int size)
+{
+	unsigned int level;
+	pte_t *pte;
+
+	if (addr < TASK_SIZE_MAX || addr + size < addr ||
+	    (addr & PAGE_MASK) != ((addr + size - 1) & PAGE_MASK))
+		return false;
+	pte = lookup_address((unsigned long)addr, &level);
+	return pte && pte_present(*pte) && pte_write(*pte);
+}
+
+/*
+ * Guru mode: store the low size bytes of v at addr. Only a present,
+ * writable page of kernel memory is written; anything else (a user or
+ * unmapped address, read-only text and data) is an error, never an oops.
+ */
+static inline int64_t _sd_tv_write(struct sd_context *c, uint64_t addr, int size, int64_t v,
+				   const char *where)
+{
+	void *dst = (void *)(unsigned long)addr;
+	u8 b = v;
+	u16 h = v;
+	u32 w = v;
+	u64 q = v;
+
+	if (unlikely(c->error))
+		return v;
+	if (!_sd_kernel_writable(addr, size))
+		goto fault;
+	pagefault_disable();
+	switch (size) {
+	case 1: __put_kernel_nofault(dst, &b, u8, fault_enabled); break;
+	case 2: __put_kernel_nofault(dst, &h, u16, fault_enabled); break;
+	case 4: __put_kernel_nofault(dst, &w, u32, fault_enabled); break;
+	default: __put_kernel_nofault(dst, &q, u64, fault_enabled); break;
+	}
+	pagefault_enable();
+	return v;
+fault_enabled:
+	pagefault_enable();
+fault:
+	_sd_error_fmt(c, "write fault [man error::fault] at 0x%llx", (unsigned long long)addr);
+	c->where = where;
 	return v;
 }
 
