@@ -136,8 +136,11 @@ static const char *type_str(struct ctx *x, Dwarf_Die *type)
 	return r;
 }
 
-/* a struct or union declared here but defined elsewhere: the definition in the same CU */
-static bool complete(Dwarf_Die *type, Dwarf_Die *out)
+/*
+ * A struct or union declared here but defined elsewhere: the definition in
+ * the same CU, else the kernel's (the type index), as stap does
+ */
+static bool complete(struct ctx *x, Dwarf_Die *type, Dwarf_Die *out)
 {
 	Dwarf_Die cu, child;
 	const char *name = dwarf_diename(type);
@@ -160,6 +163,13 @@ static bool complete(Dwarf_Die *type, Dwarf_Die *out)
 			return true;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
+	if (x->s->debuginfo && (!x->dp->di || !x->dp->di->module)) {
+		uint64_t off = debuginfo_type(x->s->debuginfo, arena_strfmt(&x->s->arena, "%s %s",
+					      tag == DW_TAG_union_type ? "union" : "struct", name));
+
+		if (off && dwarf_offdie(debuginfo_dwarf(x->s, x->s->debuginfo), off, out))
+			return true;
+	}
 	return false;
 }
 
@@ -703,7 +713,7 @@ static bool walk_chain(struct ctx *xp, struct tvar *tv, Dwarf_Die *type, struct 
 				fail(&x, c->loc, DIAG_SEM_TARGET_FIELD, c->field, type_str(&x, cur));
 				return false;
 			}
-			if (!complete(cur, &agg)) {
+			if (!complete(&x, cur, &agg)) {
 				fail(&x, c->loc, DIAG_SEM_TARGET_INCOMPLETE, type_str(&x, cur), NULL);
 				return false;
 			}
