@@ -8,7 +8,7 @@
 #define _SD_CONTEXT_H_
 
 struct sd_context {
-	atomic_t busy;			/* a handler runs on this CPU */
+	local_t busy;			/* a handler runs on this CPU (only this CPU touches it) */
 	long actions;			/* statements left in this hit */
 	int nesting;			/* script function depth */
 	const char *probe_point;	/* for error messages */

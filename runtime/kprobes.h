@@ -39,7 +39,7 @@ static int _sd_kprobe_hit(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sd_kprobe *p = container_of(kp, struct sd_kprobe, kp);
 
-	_sd_run(&p->probe, regs, false);
+	_sd_run_inline(&p->probe, regs, NULL, false);
 	return 0;
 }
 
@@ -47,7 +47,7 @@ static int _sd_kretprobe_hit(struct kretprobe_instance *ri, struct pt_regs *regs
 {
 	struct sd_kprobe *p = container_of(get_kretprobe(ri), struct sd_kprobe, rp);
 
-	_sd_run_data(&p->probe, regs, ri->data);
+	_sd_run_inline(&p->probe, regs, ri->data, false);
 	return 0;
 }
 
@@ -56,7 +56,7 @@ static int _sd_kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *re
 {
 	struct sd_kprobe *p = container_of(get_kretprobe(ri), struct sd_kprobe, rp);
 
-	return _sd_run_data(&p->entry, regs, ri->data) ? 0 : 1;
+	return _sd_run_inline(&p->entry, regs, ri->data, false) ? 0 : 1;
 }
 
 static void _sd_kprobe_where(const struct sd_kprobe *p, struct kprobe *kp)

@@ -40,6 +40,7 @@
 
 #include <linux/hrtimer.h>
 #include <asm/irq_regs.h>
+#include <asm/local.h>
 #include <linux/ptrace.h>
 #include <linux/kernel.h>
 #include <linux/module.h>

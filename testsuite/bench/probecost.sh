@@ -102,7 +102,8 @@ for k in "$@"; do
 	fi
 	cp "$tmp/floor-$kver/sd_bench_floor.ko" "$pl/ko/"
 	bash "$top/vm/debuginfo.sh" "$kver" >/dev/null 2>"$tmp/debuginfo.err" || cat "$tmp/debuginfo.err" >&2
-	ko=$("$SONDE" -r "$tree" -p4 "$tmp/count.stp" 2>"$tmp/sonde.err")
+	# shellcheck disable=SC2086 # PROBE_SONDE_OPTS: extra sonde options, e.g. -D STP_NO_OVERLOAD
+	ko=$("$SONDE" -r "$tree" -p4 ${PROBE_SONDE_OPTS:-} "$tmp/count.stp" 2>"$tmp/sonde.err")
 	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
 		echo "  (sonde -p4 failed: $(grep -m1 . "$tmp/sonde.err"); sonde not measured)"
 		sonde_ko='' sonde_mod=''
