@@ -140,7 +140,7 @@ struct range {
 struct builder {
 	struct session *s;
 	struct sym *syms;	/* FUNC symbols by address */
-	size_t nsyms;
+	size_t nsyms, capsyms;
 	struct range noprobe[8];	/* sections kprobes refuse */
 	int nnoprobe;
 	struct range init, blacklist_tab, mcount_tab;
@@ -204,21 +204,12 @@ static uint64_t *addr_array(Elf *elf, struct range r, size_t *n)
 	return NULL;
 }
 
-static void read_symbols(struct builder *b, Elf *elf)
+/* calls fn(symbol, name, arg) for each named symbol of elf's .symtab until fn returns true */
+static void each_symbol(Elf *elf, bool (*fn)(const GElf_Sym *, const char *, void *), void *arg)
 {
-	static const char *const bounds[][2] = {
-		{ "__kprobes_text_start", "__kprobes_text_end" },
-		{ "__noinstr_text_start", "__noinstr_text_end" },
-		{ "__entry_text_start", "__entry_text_end" },
-		{ "__irqentry_text_start", "__irqentry_text_end" },
-		{ "__softirqentry_text_start", "__softirqentry_text_end" },
-		{ "__cpuidle_text_start", "__cpuidle_text_end" },
-	};
 	Elf_Scn *scn = NULL;
-	size_t cap = 0;
-	struct sym **byname;
 
-	while ((scn = elf_nextscn(elf, scn))) {
+	while (elf && (scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;
 
@@ -228,40 +219,66 @@ static void read_symbols(struct builder *b, Elf *elf)
 			GElf_Sym sym;
 			const char *name;
 
-			if (!gelf_getsym(d, (int)i, &sym) || !(name = elf_strptr(elf, sh.sh_link, sym.st_name)))
-				continue;
-			for (size_t k = 0; k < ARRAY_SIZE(bounds); k++)
-				for (int e = 0; e < 2; e++)
-					if (!strcmp(name, bounds[k][e])) {
-						struct range *r = &b->noprobe[k];
-
-						*(e ? &r->hi : &r->lo) = sym.st_value;
-					}
-			if (!strcmp(name, "__start_kprobe_blacklist"))
-				b->blacklist_tab.lo = sym.st_value;
-			else if (!strcmp(name, "__stop_kprobe_blacklist"))
-				b->blacklist_tab.hi = sym.st_value;
-			else if (!strcmp(name, "__start_mcount_loc"))
-				b->mcount_tab.lo = sym.st_value;
-			else if (!strcmp(name, "__stop_mcount_loc"))
-				b->mcount_tab.hi = sym.st_value;
-			if (!strcmp(name, "init_task"))
-				b->anchor = sym.st_value;
-			else if (!strcmp(name, "linux_banner"))
-				b->banner = sym.st_value;
-			if (!strcmp(name, "_sinittext"))
-				b->init.lo = sym.st_value;
-			else if (!strcmp(name, "_einittext"))
-				b->init.hi = sym.st_value;
-			if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || !*name)
-				continue;
-			if (b->nsyms == cap) {
-				cap = cap ? 2 * cap : 65536;
-				b->syms = xrealloc(b->syms, cap * sizeof(*b->syms));
-			}
-			b->syms[b->nsyms++] = (struct sym){ sym.st_value, name, 0 };
+			if (gelf_getsym(d, (int)i, &sym) && (name = elf_strptr(elf, sh.sh_link, sym.st_name)) &&
+			    fn(&sym, name, arg))
+				return;
 		}
 	}
+}
+
+/* the sections kprobes refuse, by their start and end symbols */
+static const char *const bounds[][2] = {
+	{ "__kprobes_text_start", "__kprobes_text_end" },
+	{ "__noinstr_text_start", "__noinstr_text_end" },
+	{ "__entry_text_start", "__entry_text_end" },
+	{ "__irqentry_text_start", "__irqentry_text_end" },
+	{ "__softirqentry_text_start", "__softirqentry_text_end" },
+	{ "__cpuidle_text_start", "__cpuidle_text_end" },
+};
+
+/* one symbol for read_symbols: section bounds, markers, and FUNC symbols kept */
+static bool note_symbol(const GElf_Sym *sym, const char *name, void *arg)
+{
+	struct builder *b = arg;
+
+	for (size_t k = 0; k < ARRAY_SIZE(bounds); k++)
+		for (int e = 0; e < 2; e++)
+			if (!strcmp(name, bounds[k][e])) {
+				struct range *r = &b->noprobe[k];
+
+				*(e ? &r->hi : &r->lo) = sym->st_value;
+			}
+	if (!strcmp(name, "__start_kprobe_blacklist"))
+		b->blacklist_tab.lo = sym->st_value;
+	else if (!strcmp(name, "__stop_kprobe_blacklist"))
+		b->blacklist_tab.hi = sym->st_value;
+	else if (!strcmp(name, "__start_mcount_loc"))
+		b->mcount_tab.lo = sym->st_value;
+	else if (!strcmp(name, "__stop_mcount_loc"))
+		b->mcount_tab.hi = sym->st_value;
+	if (!strcmp(name, "init_task"))
+		b->anchor = sym->st_value;
+	else if (!strcmp(name, "linux_banner"))
+		b->banner = sym->st_value;
+	if (!strcmp(name, "_sinittext"))
+		b->init.lo = sym->st_value;
+	else if (!strcmp(name, "_einittext"))
+		b->init.hi = sym->st_value;
+	if (GELF_ST_TYPE(sym->st_info) != STT_FUNC || !*name)
+		return false;
+	if (b->nsyms == b->capsyms) {
+		b->capsyms = b->capsyms ? 2 * b->capsyms : 65536;
+		b->syms = xrealloc(b->syms, b->capsyms * sizeof(*b->syms));
+	}
+	b->syms[b->nsyms++] = (struct sym){ sym->st_value, name, 0 };
+	return false;
+}
+
+static void read_symbols(struct builder *b, Elf *elf)
+{
+	struct sym **byname;
+
+	each_symbol(elf, note_symbol, b);
 	b->nnoprobe = (int)ARRAY_SIZE(bounds);
 	/* how many symbols share each name */
 	byname = xmalloc((b->nsyms + 1) * sizeof(*byname));
@@ -839,26 +856,27 @@ struct debuginfo *debuginfo_module(struct session *s, const char *name, struct l
 	return di;
 }
 
+struct find_sym {
+	const char *name;
+	uint64_t addr;
+};
+
+static bool match_object(const GElf_Sym *sym, const char *name, void *arg)
+{
+	struct find_sym *f = arg;
+
+	if (GELF_ST_TYPE(sym->st_info) != STT_OBJECT || strcmp(name, f->name))
+		return false;
+	f->addr = sym->st_value;
+	return true;
+}
+
 uint64_t debuginfo_symbol(struct debuginfo *di, const char *name)
 {
-	Elf_Scn *scn = NULL;
+	struct find_sym f = { name, 0 };
 
-	while (di->elf && (scn = elf_nextscn(di->elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !(d = elf_getdata(scn, NULL)))
-			continue;
-		for (size_t i = 0; i < sh.sh_size / (sh.sh_entsize ?: 1); i++) {
-			GElf_Sym sym;
-			const char *n;
-
-			if (gelf_getsym(d, (int)i, &sym) && GELF_ST_TYPE(sym.st_info) == STT_OBJECT &&
-			    (n = elf_strptr(di->elf, sh.sh_link, sym.st_name)) && !strcmp(n, name))
-				return sym.st_value;
-		}
-	}
-	return 0;
+	each_symbol(di->elf, match_object, &f);
+	return f.addr;
 }
 
 void debuginfo_close(struct debuginfo *di)
