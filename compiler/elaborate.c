@@ -367,34 +367,31 @@ static void walk_index_args(struct scope *sc, struct expr *e, bool wild_ok)
 	}
 }
 
-/* a $name chain in a probe with DWARF: resolve it there */
+/* the [index] expressions of a target chain */
+static void walk_indexes(struct scope *sc, struct expr *e)
+{
+	for (int i = 0; i < e->nchain; i++)
+		walk_expr(sc, e->chain[i].index, CTX_READ);
+}
+
+/*
+ * A target resolved against the kernel's DWARF: @cast and @var anywhere, a
+ * $name chain in a probe with DWARF. False when it is none of these.
+ */
 static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool quiet)
 {
-	if (e->name && !strcmp(e->name, "@var")) {
-		if (!quiet)
-			for (int i = 0; i < e->nchain; i++)
-				walk_expr(sc, e->chain[i].index, CTX_READ);
-		tvar_var(sc->s, sc->dp, e, addr_of, quiet);
-		return true;
-	}
-	if (e->name && !strcmp(e->name, "@cast")) {
-		if (!quiet) {
-			walk_expr(sc, e->a, CTX_READ);
-			for (int i = 0; i < e->nchain; i++)
-				walk_expr(sc, e->chain[i].index, CTX_READ);
-		}
-		tvar_cast(sc->s, e, addr_of, quiet);
-		return true;
-	}
-	if (!sc->dp || !sc->dp->func || !e->name || e->name[0] != '$')
+	bool cast = e->name && !strcmp(e->name, "@cast");
+	bool var = e->name && !strcmp(e->name, "@var");
+
+	if (!cast && !var && (!sc->dp || !sc->dp->func || !e->name || e->name[0] != '$'))
 		return false;
-	if (e->name[1] == '$') {	/* $$parms, $$locals, $$vars, $$return */
+	if (!cast && !var && e->name[1] == '$') {	/* $$parms, $$locals, $$vars, $$return */
 		if (!quiet)
 			tvar_pretty(sc->s, sc->dp, e);
 		return true;
 	}
-	if (sc->dp->ret && !sc->in_entry && !sc->writing && strcmp(e->name, "$return") && !quiet &&
-	    !addr_of) {
+	if (!cast && !var && sc->dp->ret && !sc->in_entry && !sc->writing &&
+	    strcmp(e->name, "$return") && !quiet && !addr_of) {
 		/* in a .return probe $param means its value at the entry, as in stap */
 		struct expr *inner = ast_clone_expr(&sc->s->arena, e);
 
@@ -405,10 +402,17 @@ static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool qu
 		walk_expr(sc, e, CTX_READ);
 		return true;
 	}
-	for (int i = 0; i < e->nchain; i++)
-		if (e->chain[i].index && !quiet)
-			walk_expr(sc, e->chain[i].index, CTX_READ);
-	tvar_resolve(sc->s, sc->dp, e, addr_of, quiet, sc->in_entry);
+	if (!quiet) {
+		if (cast)
+			walk_expr(sc, e->a, CTX_READ);
+		walk_indexes(sc, e);
+	}
+	if (cast)
+		tvar_cast(sc->s, e, addr_of, quiet);
+	else if (var)
+		tvar_var(sc->s, sc->dp, e, addr_of, quiet);
+	else
+		tvar_resolve(sc->s, sc->dp, e, addr_of, quiet, sc->in_entry);
 	return true;
 }
 
@@ -425,9 +429,7 @@ static void walk_target(struct scope *sc, struct expr *e)
 	} else if (e->a) {
 		walk_expr(sc, e->a, CTX_READ);
 	}
-	for (int i = 0; i < e->nchain; i++)
-		if (e->chain[i].index)
-			walk_expr(sc, e->chain[i].index, CTX_READ);
+	walk_indexes(sc, e);
 	diag_error(sc->s, e->loc, DIAG_SEM_TARGET_CONTEXT, what);
 }
 
@@ -495,8 +497,7 @@ static void walk_expr(struct scope *sc, struct expr *e, int ctx)
 		e->num = e->a && e->a->kind == E_TARGET && dwarf_target(sc, e->a, false, true) &&
 			 e->a->tv != NULL;
 		if (e->num)
-			for (int i = 0; i < e->a->nchain; i++)
-				walk_expr(sc, e->a->chain[i].index, CTX_READ);
+			walk_indexes(sc, e->a);
 		break;
 	case E_ENTRY:
 		if (!sc->dp || sc->dp->family != PF_KPROBE || !sc->dp->ret || sc->in_entry) {

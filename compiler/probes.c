@@ -156,6 +156,37 @@ static const struct {
 	{ "hz", TU_HZ }, { "jiffies", TU_JIFFIES },
 };
 
+/*
+ * The end of a kernel probe point from component i: [.call] (when call_ok),
+ * or .return with .maxactive(N) after it (when maxactive_ok). False after
+ * an error; components after those are not valid.
+ */
+static bool ret_suffix(struct derive *d, const struct ppcomp *c, int i, int n, bool call_ok,
+		       bool maxactive_ok, bool *ret, int64_t *maxactive)
+{
+	*ret = false;
+	*maxactive = 0;
+	if (call_ok && i < n && !strcmp(c[i].name, "call") && !c[i].arg) {
+		i++;
+	} else if (i < n && !strcmp(c[i].name, "return") && !c[i].arg) {
+		*ret = true;
+		i++;
+		if (maxactive_ok && i < n && !strcmp(c[i].name, "maxactive")) {
+			if (!is_num(&c[i]) || c[i].arg->num <= 0 || c[i].arg->num > 100000) {
+				arg_error(d, &c[i], "needs a positive number");
+				return false;
+			}
+			*maxactive = c[i].arg->num;
+			i++;
+		}
+	}
+	if (i < n) {
+		arg_error(d, &c[i], "is not valid here");
+		return false;
+	}
+	return true;
+}
+
 /* Returns a dprobe, NULL when the point names no family (*known is false) or is bad. */
 static struct dprobe *builtin(struct derive *d, const struct ppcomp *c, int n, bool *known)
 {
@@ -254,25 +285,7 @@ static struct dprobe *builtin(struct derive *d, const struct ppcomp *c, int n, b
 		}
 		dp->family = PF_KPROBE;
 		dp->symbol = sym;
-		if (n >= 3) {
-			if (strcmp(c[2].name, "return") || c[2].arg) {
-				arg_error(d, &c[2], "is not valid here");
-				return NULL;
-			}
-			dp->ret = true;
-		}
-		if (n >= 4) {
-			if (strcmp(c[3].name, "maxactive") || n > 4) {
-				arg_error(d, &c[3], "is not valid here");
-				return NULL;
-			}
-			if (!is_num(&c[3]) || c[3].arg->num <= 0 || c[3].arg->num > 100000) {
-				arg_error(d, &c[3], "needs a positive number");
-				return NULL;
-			}
-			dp->maxactive = c[3].arg->num;
-		}
-		return dp;
+		return ret_suffix(d, c, 2, n, false, true, &dp->ret, &dp->maxactive) ? dp : NULL;
 	}
 	if (!strcmp(f, "kprobe") && n >= 3 && !strcmp(c[1].name, "module") &&
 	    !strcmp(c[2].name, "function")) {
@@ -294,14 +307,7 @@ static struct dprobe *builtin(struct derive *d, const struct ppcomp *c, int n, b
 		}
 		dp->family = PF_KPROBE;
 		dp->symbol = arena_strfmt(&s->arena, "%s:%s", mod, sym);
-		if (n >= 4) {
-			if (strcmp(c[3].name, "return") || c[3].arg || n > 4) {
-				arg_error(d, &c[3], "is not valid here");
-				return NULL;
-			}
-			dp->ret = true;
-		}
-		return dp;
+		return ret_suffix(d, c, 3, n, false, false, &dp->ret, &dp->maxactive) ? dp : NULL;
 	}
 	if (!strcmp(f, "kprobe") && n >= 2 && !strcmp(c[1].name, "statement")) {
 		/* kprobe.statement(ADDR).absolute: a run-time address, guru mode only */
@@ -544,9 +550,9 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 	struct session *s = d->s;
 	const char *spec = c[1].arg && c[1].arg->kind == E_STR ? c[1].arg->str : NULL;
 	const char *name, *file;
-	int lo, hi, i = 2;
-	bool ret = false;
-	int64_t maxactive = 0;
+	int lo, hi;
+	bool ret;
+	int64_t maxactive;
 	struct debuginfo *di;
 	struct vec found = {0};
 	int usable = 0;
@@ -557,24 +563,8 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 		arg_error(d, &c[1], "needs a function name pattern such as \"vfs_*\" or \"ip_rcv@net/ipv4/ip_input.c\"");
 		return;
 	}
-	if (i < n && !strcmp(c[i].name, "call") && !c[i].arg) {
-		i++;
-	} else if (i < n && !strcmp(c[i].name, "return") && !c[i].arg) {
-		ret = true;
-		i++;
-		if (i < n && !strcmp(c[i].name, "maxactive")) {
-			if (!is_num(&c[i]) || c[i].arg->num <= 0 || c[i].arg->num > 100000) {
-				arg_error(d, &c[i], "needs a positive number");
-				return;
-			}
-			maxactive = c[i].arg->num;
-			i++;
-		}
-	}
-	if (i < n) {
-		arg_error(d, &c[i], "is not valid here");
+	if (!ret_suffix(d, c, 2, n, true, true, &ret, &maxactive))
 		return;
-	}
 	if (!(di = point_di(d, c, &prefix)))
 		return;
 	debuginfo_match(s, di, name, file, lo, hi, &found);

@@ -1708,7 +1708,7 @@ static uint64_t unit_ns(enum timer_unit u)
 }
 
 /* a timer's interval and randomization in ns, as C expressions */
-static const char *timer_fields(struct gen *g, struct dprobe *dp)
+static const char *timer_fields(struct gen *g, struct dprobe *dp, int i)
 {
 	struct arena *A = &g->s->arena;
 	const char *iv, *rnd;
@@ -1726,7 +1726,8 @@ static const char *timer_fields(struct gen *g, struct dprobe *dp)
 	return arena_strfmt(A, ", .interval_ns = %s, .randomize_ns = %s", iv, rnd);
 }
 
-static const char *kprobe_fields(struct gen *g, struct dprobe *dp)
+/* probe i's kprobe: where, .return, maxactive and its @entry handler */
+static const char *kprobe_fields(struct gen *g, struct dprobe *dp, int i)
 {
 	const char *where = dp->symbol ?
 		arena_strfmt(&g->s->arena, ".symbol = %s, .offset = %" PRId64,
@@ -1737,10 +1738,6 @@ static const char *kprobe_fields(struct gen *g, struct dprobe *dp)
 	const char *entry = "";
 
 	if (dp->entries.n) {
-		int i = 0;
-
-		while (g->s->program->probes.v[i] != dp)
-			i++;
 		entry = arena_strfmt(&g->s->arena, ", .entry = { sdp_%d_entry, %s, %s }, .data_size = %s",
 				     i, c_string(g, dp->point, strlen(dp->point)), g->plocks[i],
 				     entry_size(g, dp));
@@ -1755,7 +1752,7 @@ static const char *kprobe_fields(struct gen *g, struct dprobe *dp)
  * and its length in NAME_n.
  */
 static void family_table(struct gen *g, enum family fam, const char *type, const char *name,
-			 const char *(*fields)(struct gen *, struct dprobe *))
+			 const char *(*fields)(struct gen *, struct dprobe *, int))
 {
 	struct program *prog = g->s->program;
 	int n = 0;
@@ -1766,7 +1763,7 @@ static void family_table(struct gen *g, enum family fam, const char *type, const
 
 		if (dp->family != fam)
 			continue;
-		sb_printf(g->out, "\t{ .probe = %s%s },\n", probe_ref(g, i), fields ? fields(g, dp) : "");
+		sb_printf(g->out, "\t{ .probe = %s%s },\n", probe_ref(g, i), fields ? fields(g, dp, i) : "");
 		n++;
 	}
 	if (!n)

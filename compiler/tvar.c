@@ -768,12 +768,11 @@ static bool walk_chain(struct ctx *xp, struct tvar *tv, Dwarf_Die *type, struct 
 }
 
 /* the CU that compiles FILE (a relative path or its tail) */
-static bool cu_of_file(struct session *s, struct debuginfo *di, const char *file, Dwarf_Die *cu)
+static bool cu_of_file(struct debuginfo *di, const char *file, Dwarf_Die *cu)
 {
 	Dwarf_Off off = 0, next;
 	size_t hsize, fl = strlen(file);
 
-	(void)s;
 	while (dwarf_nextcu(di->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		const char *n;
 
@@ -809,7 +808,7 @@ bool tvar_var(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of
 		fail(&x, e->loc, DIAG_SEM_CAST_MODULE, e->str2, NULL);
 		return false;
 	}
-	if (at ? !cu_of_file(s, di, at + 1, &cu) :
+	if (at ? !cu_of_file(di, at + 1, &cu) :
 	    !(dp && dp->func && dp->di == di && func_die(&x, &child) && dwarf_diecu(&child, &cu, NULL, NULL))) {
 		fail(&x, e->loc, DIAG_SEM_VAR_UNKNOWN, spec, NULL);
 		return false;

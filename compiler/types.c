@@ -402,14 +402,13 @@ static enum type infer(struct tc *t, struct expr *e, enum type want)
 	case E_ADDR:
 		if (e->kind == E_TARGET && e->tv && e->tv->final != TVF_PRETTY && !e->tv->base)
 			check(t, e->a, TY_LONG);
-		if (e->kind == E_TARGET)
-			for (int i = 0; i < e->nchain; i++)
-				if (e->chain[i].index)
-					check(t, e->chain[i].index, TY_LONG);
-		if (e->kind == E_ADDR && e->a->tv)
-			for (int i = 0; i < e->a->nchain; i++)
-				if (e->a->chain[i].index)
-					check(t, e->a->chain[i].index, TY_LONG);
+		if (e->kind == E_TARGET || (e->kind == E_ADDR && e->a->tv)) {
+			struct expr *tg = e->kind == E_ADDR ? e->a : e;	/* the chain's indexes */
+
+			for (int i = 0; i < tg->nchain; i++)
+				if (tg->chain[i].index)
+					check(t, tg->chain[i].index, TY_LONG);
+		}
 		if (e->kind == E_TARGET && e->tv)
 			return e->type = e->tv->final == TVF_STRING || e->tv->final == TVF_PRETTY ?
 				TY_STRING : TY_LONG;

@@ -52,12 +52,6 @@ void _sd_run(const struct sd_probe *p, struct pt_regs *regs, bool always)
 	_sd_run_inline(p, regs, NULL, always);
 }
 
-/* a handler with data (a kretprobe instance's); true if it ran without error */
-bool _sd_run_data(const struct sd_probe *p, struct pt_regs *regs, void *data)
-{
-	return _sd_run_inline(p, regs, data, false);
-}
-
 /* the library's interface (tapset/README.md) */
 void _sd_error(struct sd_context *c, const char *msg)
 {

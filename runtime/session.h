@@ -30,7 +30,6 @@ SD_API void _sd_skip(struct sd_context *c);
 SD_API void _sd_report_error(struct sd_context *c);
 SD_API void _sd_overload_stop(struct sd_context *c);
 SD_API void _sd_run(const struct sd_probe *p, struct pt_regs *regs, bool always);
-SD_API bool _sd_run_data(const struct sd_probe *p, struct pt_regs *regs, void *data);
 SD_API void _sd_error(struct sd_context *c, const char *msg);
 SD_API void _sd_warn(struct sd_context *c, const char *msg);
 SD_API void _sd_abort(struct sd_context *c);
