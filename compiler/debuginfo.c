@@ -808,7 +808,7 @@ struct debuginfo *debuginfo_module(struct session *s, const char *name, struct l
 
 	for (int i = 0; i < s->modules.n; i++) {
 		di = s->modules.v[i];
-		if (!strcmp(di->module, mname))
+		if (!di->user && !strcmp(di->module, mname))
 			return di->dw ? di : NULL;
 	}
 	di = arena_calloc(&s->arena, 1, sizeof(*di));
@@ -854,6 +854,235 @@ struct debuginfo *debuginfo_module(struct session *s, const char *name, struct l
 			path, di->nfuncs);
 	s->debuginfo_close = debuginfo_close;
 	return di;
+}
+
+/* {=== user executables and libraries ===} */
+
+struct user_builder {
+	struct session *s;
+	struct debuginfo *di;
+	struct vec funcs;	/* struct dfunc * */
+};
+
+static int user_func(Dwarf_Die *die, void *arg)
+{
+	struct user_builder *b = arg;
+	const char *name = dwarf_diename(die);
+	Dwarf_Addr lo = 0;
+	struct dfunc *f;
+	int line = 0;
+
+	if (!name || dwarf_hasattr(die, DW_AT_declaration))
+		return DWARF_CB_OK;
+	f = arena_calloc(&b->s->arena, 1, sizeof(*f));
+	f->name = name;
+	f->die = dwarf_dieoffset(die);
+	f->file = dwarf_decl_file(die) ?: "";
+	dwarf_decl_line(die, &line);
+	f->line = line;
+	if (dwarf_func_inline(die))
+		f->flags |= DF_INLINED;
+	if (dwarf_hasattr(die, DW_AT_external))
+		f->flags |= DF_EXTERNAL;
+	if (dwarf_lowpc(die, &lo) == 0 && lo) {
+		f->flags |= DF_CODE | DF_SYM_UNIQUE;
+		f->addr = lo;
+		f->symbol = name;
+	}
+	vec_push(&b->s->arena, &b->funcs, f);
+	return DWARF_CB_OK;
+}
+
+static int cmp_dfunc_addr(const void *a, const void *b)
+{
+	const struct dfunc *x = *(struct dfunc *const *)a, *y = *(struct dfunc *const *)b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* functions of the symbol table that the DWARF does not have (no -g, or libc without -dbg) */
+static void user_symbols(struct user_builder *b, Dwfl_Module *mod)
+{
+	struct session *s = b->s;
+	int n = dwfl_module_getsymtab(mod);
+	struct vec have = {0};
+
+	for (int i = 0; i < b->funcs.n; i++)
+		if (((struct dfunc *)b->funcs.v[i])->flags & DF_CODE)
+			vec_push(&s->arena, &have, b->funcs.v[i]);
+	qsort(have.v, (size_t)have.n, sizeof(void *), cmp_dfunc_addr);
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *name = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
+		size_t lo = 0, hi = (size_t)have.n;
+		struct dfunc *f;
+		char *at;
+
+		if (!name || !*name || GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
+		    !sym.st_value)
+			continue;
+		while (lo < hi) {	/* is there a DWARF function at that address? */
+			size_t mid = (lo + hi) / 2;
+
+			if (((struct dfunc *)have.v[mid])->addr < sym.st_value)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < (size_t)have.n && ((struct dfunc *)have.v[lo])->addr == sym.st_value)
+			continue;
+		f = arena_calloc(&s->arena, 1, sizeof(*f));
+		/* "malloc@@GLIBC_2.2.5" in a dynamic symbol table is malloc */
+		f->name = at = arena_strdup(&s->arena, name);
+		if ((at = strchr(at, '@')))
+			*at = 0;
+		f->symbol = f->name;
+		f->addr = sym.st_value;
+		f->file = "";
+		f->flags = DF_CODE | DF_SYM_UNIQUE |
+			   (GELF_ST_BIND(sym.st_info) != STB_LOCAL ? DF_EXTERNAL : 0);
+		vec_push(&s->arena, &b->funcs, f);
+	}
+}
+
+static const Dwfl_Callbacks user_callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+struct debuginfo *debuginfo_user(struct session *s, const char *path, struct loc loc)
+{
+	struct debuginfo *di;
+	struct user_builder b = { .s = s };
+	Dwfl *dwfl;
+	Dwfl_Module *mod;
+	Dwarf *dw;
+	Dwarf_Addr bias = 0;
+	Dwarf_Off off = 0, next;
+	size_t hsize, nph;
+	Elf *elf;
+	GElf_Ehdr eh;
+
+	for (int i = 0; i < s->modules.n; i++) {
+		di = s->modules.v[i];
+		if (di->user && !strcmp(di->module, path))
+			return di->dwfl ? di : NULL;
+	}
+	di = arena_calloc(&s->arena, 1, sizeof(*di));
+	di->module = path;
+	di->path = path;
+	di->user = true;
+	di->fd = -1;
+	vec_push(&s->arena, &s->modules, di);
+	s->debuginfo_close = debuginfo_close;
+	elf_version(EV_CURRENT);
+	if (!(dwfl = dwfl_begin(&user_callbacks)))
+		goto bad;
+	/* base 0 and no p_vaddr: addresses stay the file's link-time ones */
+	mod = dwfl_report_elf(dwfl, path, path, -1, 0, false);
+	if (!mod || dwfl_report_end(dwfl, NULL, NULL) || !(elf = dwfl_module_getelf(mod, &bias)) ||
+	    !gelf_getehdr(elf, &eh) || (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) ||
+	    eh.e_machine != EM_X86_64 || elf_getphdrnum(elf, &nph)) {
+		dwfl_end(dwfl);
+		goto bad;
+	}
+	di->dwfl = dwfl;
+	di->mod = mod;
+	di->elf = NULL;		/* owned by dwfl */
+	di->pie = eh.e_type == ET_DYN;
+	di->build_id = build_id_of(s, elf);
+	di->segs = arena_calloc(&s->arena, nph ? nph : 1, sizeof(*di->segs));
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD && (ph.p_flags & PF_X))
+			di->segs[di->nsegs++] = (struct useg){ ph.p_vaddr, ph.p_memsz, ph.p_offset };
+	}
+	b.di = di;
+	if ((dw = dwfl_module_getdwarf(mod, &bias))) {
+		di->dw = dw;
+		while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+			Dwarf_Die cu;
+
+			if (dwarf_offdie(dw, off + hsize, &cu))
+				dwarf_getfuncs(&cu, user_func, &b, 0);
+			off = next;
+		}
+	}
+	user_symbols(&b, mod);
+	di->funcs = arena_alloc(&s->arena, sizeof(*di->funcs) * (size_t)(b.funcs.n + 1));
+	for (int i = 0; i < b.funcs.n; i++)
+		di->funcs[i] = *(struct dfunc *)b.funcs.v[i];
+	di->nfuncs = (size_t)b.funcs.n;
+	qsort(di->funcs, di->nfuncs, sizeof(*di->funcs), cmp_func);
+	if (s->verbose)
+		fprintf(stderr, "Pass 2: %s: %s, %s, %zu functions\n", path,
+			di->pie ? "position-independent" : "fixed addresses",
+			dw ? "with DWARF" : "symbol table only", di->nfuncs);
+	return di;
+bad:
+	diag_error(s, loc, DIAG_SEM_NOT_USER_ELF, path);
+	return NULL;
+}
+
+int64_t debuginfo_file_offset(const struct debuginfo *di, uint64_t addr)
+{
+	for (int i = 0; i < di->nsegs; i++)
+		if (addr >= di->segs[i].vaddr && addr < di->segs[i].vaddr + di->segs[i].memsz)
+			return (int64_t)(addr - di->segs[i].vaddr + di->segs[i].offset);
+	return -1;
+}
+
+uint64_t debuginfo_prologue_end(struct debuginfo *di, const struct dfunc *f)
+{
+	Dwarf_Die die, cu;
+	Dwarf_Lines *lines;
+	Dwarf_Addr hi, best = 0;
+	size_t n;
+
+	if (!di->dw || !f->die || !dwarf_offdie(di->dw, f->die, &die) ||
+	    !dwarf_diecu(&die, &cu, NULL, NULL) || dwarf_highpc(&die, &hi) != 0 ||
+	    dwarf_getsrclines(&cu, &lines, &n) != 0)
+		return f->addr;
+	/* the lowest address after the entry where a new line begins */
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr a;
+		bool stmt;
+
+		if (!l || dwarf_lineaddr(l, &a) || dwarf_linebeginstatement(l, &stmt) || !stmt)
+			continue;
+		if (a > f->addr && a < hi && (!best || a < best))
+			best = a;
+	}
+	return best ? best : f->addr;
+}
+
+bool debuginfo_unoptimized(struct debuginfo *di, const struct dfunc *f)
+{
+	Dwarf_Die die, child;
+	bool frame = false;
+
+	if (!di->dw || !f->die || !dwarf_offdie(di->dw, f->die, &die) || dwarf_child(&die, &child))
+		return false;
+	do {
+		Dwarf_Attribute a;
+		Dwarf_Op *ops;
+		size_t n;
+
+		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+			continue;
+		if (!dwarf_attr(&child, DW_AT_location, &a))
+			continue;
+		/* a location list means the compiler tracked it: optimized code */
+		if (dwarf_getlocation(&a, &ops, &n) != 0)
+			return false;
+		if (n >= 1 && ops[0].atom == DW_OP_fbreg)
+			frame = true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return frame;
 }
 
 struct find_sym {

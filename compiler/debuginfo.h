@@ -50,7 +50,17 @@ struct debuginfo {
 	void *dw;		/* Dwarf * */
 	void *elf;		/* Elf * */
 	void *dwfl;		/* Dwfl *, for a module (its relocations applied) */
+	void *mod;		/* Dwfl_Module *, for a module or a user file */
 	int fd;
+	/* a user executable or library (process("PATH")): module is its path */
+	bool user;
+	bool pie;		/* ET_DYN: loaded at a bias, relocated at run time */
+	struct useg *segs;	/* its PT_LOAD segments, for file offsets */
+	int nsegs;
+};
+
+struct useg {
+	uint64_t vaddr, memsz, offset;
 };
 
 /*
@@ -89,6 +99,29 @@ void debuginfo_lines(struct session *s, struct debuginfo *di, const struct dfunc
  * Loaded once per session; NULL after reporting at loc.
  */
 struct debuginfo *debuginfo_module(struct session *s, const char *name, struct loc loc);
+
+/*
+ * A user executable or shared library (an absolute path), with its DWARF
+ * where there is some (in the file, or a separate file found by build-id
+ * or .gnu_debuglink under /usr/lib/debug); its functions come from the
+ * DWARF and from the symbol table. Loaded once per session; NULL after
+ * reporting at loc.
+ */
+struct debuginfo *debuginfo_user(struct session *s, const char *path, struct loc loc);
+
+/* the offset in the file of link-time address addr, -1 if no segment maps it */
+int64_t debuginfo_file_offset(const struct debuginfo *di, uint64_t addr);
+
+/*
+ * Where function f's prologue ends: the start of its second line in the
+ * line table, or f->addr when the line table does not say. For code built
+ * without optimization, whose parameters live in the frame only once the
+ * prologue has stored them.
+ */
+uint64_t debuginfo_prologue_end(struct debuginfo *di, const struct dfunc *f);
+
+/* does function f keep its parameters in frame slots (no location lists)? */
+bool debuginfo_unoptimized(struct debuginfo *di, const struct dfunc *f);
 
 /* the link-time address of the kernel symbol name (a variable), 0 if none */
 uint64_t debuginfo_symbol(struct debuginfo *di, const char *name);

@@ -391,7 +391,7 @@ static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool qu
 		return true;
 	}
 	if (!cast && !var && sc->dp->ret && !sc->in_entry && !sc->writing &&
-	    strcmp(e->name, "$return") && !quiet && !addr_of) {
+	    sc->dp->family == PF_KPROBE && strcmp(e->name, "$return") && !quiet && !addr_of) {
 		/* in a .return probe $param means its value at the entry, as in stap */
 		struct expr *inner = ast_clone_expr(&sc->s->arena, e);
 

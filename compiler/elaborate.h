@@ -32,7 +32,7 @@ struct symbol {
 };
 
 enum family {
-	PF_BEGIN, PF_END, PF_ERROR, PF_NEVER, PF_TIMER, PF_PROFILE, PF_KPROBE,
+	PF_BEGIN, PF_END, PF_ERROR, PF_NEVER, PF_TIMER, PF_PROFILE, PF_KPROBE, PF_UPROBE,
 };
 
 enum timer_unit { TU_S, TU_MS, TU_US, TU_NS, TU_HZ, TU_JIFFIES };
@@ -50,13 +50,14 @@ struct dprobe {
 	int64_t randomize;
 	const char *symbol;	/* kprobe.function("symbol"), the ELF symbol of a DWARF point */
 	int64_t offset;		/* from symbol */
-	uint64_t addr;		/* without a usable symbol: the link-time address */
+	uint64_t addr;		/* without a usable symbol: the link-time address; uprobe: file offset */
 	int64_t stmt_offset;	/* then, how far addr is into func (offset is 0) */
 	uint64_t pc;		/* the link-time address probed (DWARF points) */
 	uint64_t anchor;	/* the link-time address of init_task, to relocate addr */
 	struct dfunc *func;	/* kernel.function: the function in the debuginfo index */
 	struct debuginfo *di;	/* whose: the kernel's or a module's */
 	bool ret;		/* .return */
+	bool target_only;	/* process.*: only the -c/-x target's process tree */
 	int64_t maxactive;	/* .maxactive(N), 0 if not given */
 	struct stmt *body;
 	struct expr *cond;

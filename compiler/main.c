@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "debuginfo.h"
 #include "diag.h"
 #include "passes.h"
 #include "pretty.h"
@@ -186,6 +187,23 @@ static int run_module(struct session *s, const char *ko, const char *vm_kver)
 			opts = arena_strfmt(&s->arena, "-x %ld", s->target_pid);
 		if (s->bufsize_mb)
 			opts = arena_strfmt(&s->arena, "%s%s-s %d", opts, *opts ? " " : "", s->bufsize_mb);
+		/* the files process("PATH") probes, and a -c program named by path, keep their paths there */
+		struct strbuf files = STRBUF_INIT;
+		char cwd[PATH_MAX];
+
+		for (int i = 0; i < s->modules.n; i++) {
+			struct debuginfo *di = s->modules.v[i];
+
+			if (di->user)
+				sb_printf(&files, "%s\n", di->path);
+		}
+		if (s->cmd && strchr(arena_strndup(&s->arena, s->cmd, strcspn(s->cmd, " \t")), '/') &&
+		    realpath(arena_strndup(&s->arena, s->cmd, strcspn(s->cmd, " \t")), exe))
+			sb_printf(&files, "%s\n", exe);
+		setenv("SONDE_VM_FILES", files.buf ? files.buf : "", 1);
+		sb_release(&files);
+		if (getcwd(cwd, sizeof(cwd)))
+			setenv("SONDE_VM_CWD", cwd, 1);
 		cmd = arena_strfmt(&s->arena, "SONDE_RUN_OPTS=%s bash %s %s %s %s %s", shq(s, opts),
 				   shq(s, arena_strfmt(&s->arena, "%s/sonde-vm.sh", session_share_dir(s, "vm"))),
 				   shq(s, vm_kver), shq(s, ko), shq(s, loader), shq(s, s->cmd ? s->cmd : ""));

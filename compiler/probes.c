@@ -11,6 +11,9 @@
  * locals.
  */
 #include <fnmatch.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -119,7 +122,7 @@ static void arg_error(struct derive *d, const struct ppcomp *c, const char *what
 		diag_error(d->s, c->loc, DIAG_SEM_PROBE_ARG, c->name, what);
 }
 
-static const char *const unsupported[] = { "process", "perf", "procfs", "netfilter",
+static const char *const unsupported[] = { "perf", "procfs", "netfilter",
 	"java", "python", "python2", "python3", "input", "kprobe_seq",
 	"debuginfod", "prometheus",
 };
@@ -132,6 +135,9 @@ static const char *const families[] = {
 	"kprobe.module.function.return", "kprobe.statement.absolute",
 	"kernel.function", "kernel.function.call", "kernel.function.return", "kernel.statement",
 	"module.function", "module.function.call", "module.function.return", "module.statement",
+	"process.function", "process.function.call", "process.function.return",
+	"process.statement", "process.library.function", "process.library.function.call",
+	"process.library.function.return", "process.library.statement",
 };
 
 /* -l with a wildcard pattern: the built-in points it matches, as templates */
@@ -616,6 +622,319 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 	}
 }
 
+/* {=== process("PATH"): user space ===} */
+
+static bool is_executable_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+/* the absolute, symlink-free path of an executable, as a shell finds it */
+static const char *find_executable(struct session *s, const char *name)
+{
+	char buf[PATH_MAX];
+	const char *path = getenv("PATH");
+
+	if (strchr(name, '/'))
+		return realpath(name, buf) && is_executable_file(buf) ? arena_strdup(&s->arena, buf) : NULL;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+	for (char *list = arena_strdup(&s->arena, path), *save = NULL,
+	     *dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		const char *f = arena_strfmt(&s->arena, "%s/%s", *dir ? dir : ".", name);
+
+		if (is_executable_file(f) && realpath(f, buf))
+			return arena_strdup(&s->arena, buf);
+	}
+	return NULL;
+}
+
+/* a shared library by path, or by name in LD_LIBRARY_PATH and the system directories */
+static const char *find_library(struct session *s, const char *name)
+{
+	char buf[PATH_MAX];
+	const char *env = getenv("LD_LIBRARY_PATH");
+	const char *dirs = arena_strfmt(&s->arena, "%s%s/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:"
+					"/lib64:/usr/lib64:/lib:/usr/lib:/usr/local/lib",
+					env ? env : "", env && *env ? ":" : "");
+	struct stat st;
+
+	if (strchr(name, '/'))
+		return realpath(name, buf) && stat(buf, &st) == 0 && S_ISREG(st.st_mode) ?
+		       arena_strdup(&s->arena, buf) : NULL;
+	for (char *list = arena_strdup(&s->arena, dirs), *save = NULL,
+	     *dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		const char *f = arena_strfmt(&s->arena, "%s/%s", dir, name);
+
+		if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && realpath(f, buf))
+			return arena_strdup(&s->arena, buf);
+	}
+	return NULL;
+}
+
+/* the first word of -c, or the executable of -x's process */
+static const char *target_executable(struct session *s)
+{
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (s->cmd) {
+		size_t len = strcspn(s->cmd, " \t");
+
+		return find_executable(s, arena_strndup(&s->arena, s->cmd, len));
+	}
+	n = readlink(arena_strfmt(&s->arena, "/proc/%ld/exe", s->target_pid), buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	return arena_strdup(&s->arena, buf);
+}
+
+struct upoint {
+	struct debuginfo *di;
+	const char *prefix;	/* process("/bin/x") or process("/bin/x").library("/lib/y") */
+	bool target_only;
+	int next;		/* the component after process(...)[.library(...)] */
+};
+
+/* process[("PATH")][.library("LIB")]: the file probed; false after an error */
+static bool user_file(struct derive *d, const struct ppcomp *c, int n, struct upoint *u)
+{
+	struct session *s = d->s;
+	const char *exe, *arg = c[0].arg && c[0].arg->kind == E_STR ? c[0].arg->str : NULL;
+
+	if (c[0].arg && (!arg || !*arg)) {
+		arg_error(d, &c[0], "needs the path or name of an executable");
+		return false;
+	}
+	if (!arg) {
+		/* process.function(...): the -c command or the -x process, and only it */
+		if (!s->cmd && s->target_pid < 0) {
+			if (!d->quiet)
+				diag_error(s, c[0].loc, DIAG_SEM_PROCESS_NO_TARGET);
+			d->reported = true;
+			return false;
+		}
+		u->target_only = true;
+		exe = target_executable(s);
+		arg = s->cmd ? s->cmd : "-x";
+	} else {
+		exe = find_executable(s, arg);
+	}
+	if (!exe) {
+		if (!d->quiet)
+			diag_error(s, c[0].loc, DIAG_SEM_NO_EXECUTABLE, arg);
+		d->reported = true;
+		return false;
+	}
+	u->prefix = arena_strfmt(&s->arena, "process(\"%s\")", exe);
+	u->next = 1;
+	if (n > 1 && !strcmp(c[1].name, "library")) {
+		const char *lib = c[1].arg && c[1].arg->kind == E_STR ? c[1].arg->str : NULL;
+
+		if (!lib || !*lib || strpbrk(lib, "*?[")) {
+			arg_error(d, &c[1], "needs the path or name of a shared library, without wildcards");
+			return false;
+		}
+		if (!(exe = find_library(s, lib))) {
+			if (!d->quiet)
+				diag_error(s, c[1].loc, DIAG_SEM_NO_LIBRARY, lib);
+			d->reported = true;
+			return false;
+		}
+		u->prefix = arena_strfmt(&s->arena, "%s.library(\"%s\")", u->prefix, exe);
+		u->next = 2;
+	}
+	if (u->next >= n) {
+		arg_error(d, &c[u->next - 1], "needs a probe point after it, such as .function(\"main\")");
+		return false;
+	}
+	if (!(u->di = debuginfo_user(s, exe, c[u->next - 1].loc))) {
+		d->reported = true;
+		return false;
+	}
+	return true;
+}
+
+static void push_uprobe(struct derive *d, const struct upoint *u, struct dfunc *f, uint64_t addr,
+			bool ret, const char *point, const struct ppcomp *c, struct vec *out)
+{
+	struct session *s = d->s;
+	struct dprobe *dp = arena_calloc(&s->arena, 1, sizeof(*dp));
+	struct partial *pa = arena_calloc(&s->arena, 1, sizeof(*pa));
+	int64_t off = debuginfo_file_offset(u->di, addr);
+
+	if (off < 0) {
+		if (!d->quiet)
+			diag_error(s, c[0].loc, DIAG_SEM_USER_ADDR,
+				   arena_strfmt(&s->arena, "0x%" PRIx64, addr), u->di->path);
+		d->reported = true;
+		return;
+	}
+	dp->loc = c[0].loc;
+	dp->family = PF_UPROBE;
+	dp->di = u->di;
+	dp->func = f;
+	dp->ret = ret;
+	dp->pc = addr;
+	dp->addr = (uint64_t)off;	/* in the file */
+	dp->target_only = u->target_only;
+	dp->point = point;
+	dp->matched = point;
+	pa->dp = dp;
+	vec_push(&s->arena, out, pa);
+	if (s->verbose && !d->quiet)
+		fprintf(stderr, "Pass 2: %s: %s at %s offset 0x%" PRIx64 " (%s+0x%" PRIx64 ")\n",
+			point, ret ? "uretprobe" : "uprobe", u->di->path, (uint64_t)off,
+			f ? f->name : "?", f ? addr - f->addr : 0);
+}
+
+/* where a .function probe stops: past the prologue of unoptimized code (its frame is set up) */
+static uint64_t user_entry(struct upoint *u, struct dfunc *f, bool ret)
+{
+	if (ret || !debuginfo_unoptimized(u->di, f))
+		return f->addr;
+	return debuginfo_prologue_end(u->di, f);
+}
+
+/* process("PATH")[.library("LIB")].function("PATTERN")[.call|.return] */
+static void user_function(struct derive *d, const struct ppcomp *c, int n, struct upoint *u,
+			  struct vec *out)
+{
+	struct session *s = d->s;
+	const struct ppcomp *fc = &c[u->next];
+	const char *spec = fc->arg && fc->arg->kind == E_STR ? fc->arg->str : NULL;
+	const char *name, *file;
+	int lo, hi, before = out->n;
+	bool ret;
+	int64_t maxactive;
+	struct vec found = {0};
+
+	if (!spec || !split_spec(d, fc, spec, &name, &file, &lo, &hi)) {
+		arg_error(d, fc, "needs a function name pattern such as \"main\" or \"read_*@src/io.c\"");
+		return;
+	}
+	if (!ret_suffix(d, c, u->next + 1, n, true, false, &ret, &maxactive))
+		return;
+	debuginfo_match(s, u->di, name, file, lo, hi, &found);
+	for (int k = 0; k < found.n; k++) {
+		struct dfunc *f = found.v[k];
+		bool dup = false;
+		const char *point;
+
+		if (!(f->flags & DF_CODE))
+			continue;
+		for (int j = 0; j < k && !dup; j++)
+			dup = ((struct dfunc *)found.v[j])->addr == f->addr;
+		if (dup)
+			continue;
+		point = *f->file ? arena_strfmt(&s->arena, "%s.function(\"%s@%s:%d\")%s", u->prefix,
+						f->name, f->file, f->line, ret ? ".return" : "") :
+			arena_strfmt(&s->arena, "%s.function(\"%s\")%s", u->prefix, f->name,
+				     ret ? ".return" : "");
+		push_uprobe(d, u, f, user_entry(u, f, ret), ret, point, c, out);
+	}
+	if (out->n == before && !d->quiet && !d->optional && !d->reported) {
+		diag_error(s, fc->loc, DIAG_SEM_USER_NO_MATCH, spec, u->di->path);
+		d->reported = true;
+	}
+}
+
+/* the function whose code holds addr, NULL if none */
+static struct dfunc *user_func_at(struct debuginfo *di, uint64_t addr)
+{
+	struct dfunc *best = NULL;
+
+	for (size_t i = 0; i < di->nfuncs; i++) {
+		struct dfunc *f = &di->funcs[i];
+
+		if ((f->flags & DF_CODE) && f->addr <= addr && (!best || f->addr > best->addr))
+			best = f;
+	}
+	return best;
+}
+
+/* process("PATH").statement("FUNC@FILE:LINE" | "FUNC@FILE+N") or .statement(ADDR) */
+static void user_statement(struct derive *d, const struct ppcomp *c, int n, struct upoint *u,
+			   struct vec *out)
+{
+	struct session *s = d->s;
+	const struct ppcomp *sc = &c[u->next];
+	const char *spec = sc->arg && sc->arg->kind == E_STR ? sc->arg->str : NULL;
+	const char *name, *file, *plus;
+	int lo = 0, hi = 0, rel = -1, before = out->n;
+	struct vec found = {0};
+
+	if (n > u->next + 1) {
+		arg_error(d, &c[u->next + 1], "is not valid here");
+		return;
+	}
+	if (is_num(sc)) {	/* a link-time address in the file, as objdump shows it */
+		uint64_t a = (uint64_t)sc->arg->num;
+		struct dfunc *f = user_func_at(u->di, a);
+
+		push_uprobe(d, u, f, a, false, arena_strfmt(&s->arena, "%s.statement(0x%" PRIx64 ")",
+							    u->prefix, a), c, out);
+		return;
+	}
+	if (spec && (plus = strchr(spec, '@')) && strchr(plus, '+') && !strchr(plus, ':')) {
+		char *end;
+		const char *p2 = strchr(plus, '+');
+
+		name = arena_strndup(&s->arena, spec, (size_t)(plus - spec));
+		file = arena_strndup(&s->arena, plus + 1, (size_t)(p2 - plus - 1));
+		rel = (int)strtol(p2 + 1, &end, 10);
+		if (*end || rel < 0 || rel > 100000 || !*name || !*file) {
+			arg_error(d, sc, "needs \"FUNCTION@FILE+LINES\" with a number of lines");
+			return;
+		}
+	} else if (!spec || !split_spec(d, sc, spec, &name, &file, &lo, &hi) || !lo) {
+		if (!spec || !strchr(spec, ':') || lo)
+			arg_error(d, sc, "needs \"FUNCTION@FILE:LINE\" or an address");
+		return;
+	}
+	debuginfo_match(s, u->di, name, file, 0, 0, &found);
+	for (int k = 0; k < found.n; k++) {
+		struct dfunc *f = found.v[k];
+		struct vec lines = {0};
+
+		if (!(f->flags & DF_CODE) || !f->die)
+			continue;
+		if (rel >= 0)
+			lo = hi = f->line + rel;
+		debuginfo_lines(s, u->di, f, lo, hi, &lines);
+		for (int i = 0; i < lines.n; i++) {
+			struct dline *l = lines.v[i];
+
+			push_uprobe(d, u, f, l->addr, false,
+				    arena_strfmt(&s->arena, "%s.statement(\"%s@%s:%d\")", u->prefix,
+						 f->name, f->file, l->line), c, out);
+		}
+	}
+	if (out->n == before && !d->quiet && !d->optional && !d->reported) {
+		diag_error(s, sc->loc, DIAG_SEM_USER_NO_STATEMENT, spec, u->di->path);
+		d->reported = true;
+	}
+}
+
+static void user_point(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
+{
+	struct upoint u = {0};
+
+	if (!user_file(d, c, n, &u))
+		return;
+	if (!strcmp(c[u.next].name, "function")) {
+		user_function(d, c, n, &u, out);
+	} else if (!strcmp(c[u.next].name, "statement")) {
+		user_statement(d, c, n, &u, out);
+	} else {
+		d->unsupported = true;
+		d->unsupported_name = arena_strfmt(&d->s->arena, "process.%s", c[u.next].name);
+	}
+}
+
 /* {=== aliases ===} */
 
 /* does alias name `name` match the start of point c? returns its length or -1 */
@@ -741,6 +1060,10 @@ static void resolve(struct derive *d, const struct ppcomp *c, int n, struct vec 
 	if ((!strcmp(c[0].name, "kernel") || !strcmp(c[0].name, "module")) && n >= 2 &&
 	    !strcmp(c[1].name, "statement")) {
 		kernel_statement(d, c, n, out);
+		return;
+	}
+	if (!strcmp(c[0].name, "process")) {
+		user_point(d, c, n, out);
 		return;
 	}
 	dp = builtin(d, c, n, &known);

@@ -1154,13 +1154,15 @@ static const char *target(struct gen *g, struct expr *e, const struct tvar *tv)
 	}
 	switch (tv->final) {
 	case TVF_STRING:
-		return arena_strfmt(A, "_sd_tv_string(c, %s, %s, %d, %s)", temp(g), v, tv->size, w);
+		return arena_strfmt(A, "_sd_tv_string(c, %s, %s, %d, %s, %s)", temp(g), v, tv->size, w,
+				    tv->user ? "true" : "false");
 	case TVF_BITS:
-		return arena_strfmt(A, "_sd_tv_bits(c, %s, %d, %d, %d, %s, %s)", v, tv->size,
-				    tv->bit_off, tv->bit_size, tv->is_signed ? "true" : "false", w);
+		return arena_strfmt(A, "_sd_tv_bits(c, %s, %d, %d, %d, %s, %s, %s)", v, tv->size,
+				    tv->bit_off, tv->bit_size, tv->is_signed ? "true" : "false", w,
+				    tv->user ? "true" : "false");
 	default:
-		return arena_strfmt(A, "_sd_tv_read(c, %s, %d, %s, %s)", v, tv->size,
-				    tv->is_signed ? "true" : "false", w);
+		return arena_strfmt(A, "_sd_tv_read(c, %s, %d, %s, %s, %s)", v, tv->size,
+				    tv->is_signed ? "true" : "false", w, tv->user ? "true" : "false");
 	}
 }
 
@@ -1177,7 +1179,8 @@ static const char *target_steps(struct gen *g, struct expr *e, const struct tvar
 
 		switch (st->kind) {
 		case TV_LOAD:
-			v = arena_strfmt(A, "_sd_tv_read(c, %s, 8, false, %s)", v, w);
+			v = arena_strfmt(A, "_sd_tv_read(c, %s, 8, false, %s, %s)", v, w,
+					 tv->user ? "true" : "false");
 			break;
 		case TV_ADD:
 			v = arena_strfmt(A, "(%s + %" PRId64 "ULL)", v, st->off);
@@ -1202,7 +1205,8 @@ static const char *target_assign(struct gen *g, struct expr *e)
 	const struct tvar *tv = e->a->tv;
 	const char *w = token_at(g, e->a->loc), *rhs, *r = uniq(g, "r");
 
-	if (tv->final != TVF_INT || (!tv->is_addr && (!tv->reg || tv->nsteps))) {
+	if (tv->final != TVF_INT || (!tv->is_addr && (!tv->reg || tv->nsteps)) ||
+	    (tv->user && tv->is_addr)) {
 		unsupported(g, e->a->loc, "writing this target variable");
 		return "0";
 	}
@@ -1746,6 +1750,19 @@ static const char *kprobe_fields(struct gen *g, struct dprobe *dp, int i)
 			    dp->ret ? "true" : "false", dp->maxactive, entry);
 }
 
+/* probe i's uprobe: the file, the offset in it and the link-time addresses for the load bias */
+static const char *uprobe_fields(struct gen *g, struct dprobe *dp, int i)
+{
+	const char *path = dp->di->path;
+
+	(void)i;
+	return arena_strfmt(&g->s->arena, ", .path = %s, .offset = 0x%" PRIx64 "UL, .link_addr = 0x%"
+			    PRIx64 "UL, .func_addr = 0x%" PRIx64 "UL, .ret = %s, .target_only = %s",
+			    c_string(g, path, strlen(path)), dp->addr, dp->pc,
+			    dp->func ? dp->func->addr : dp->pc, dp->ret ? "true" : "false",
+			    dp->target_only ? "true" : "false");
+}
+
 /*
  * The table of one armed family: TYPE NAME[] with an entry per probe
  * (.probe and the family's fields), never empty (C has no empty arrays),
@@ -1776,6 +1793,7 @@ static void timers(struct gen *g)
 	family_table(g, PF_TIMER, "sd_timer", "sd_timers", timer_fields);
 	family_table(g, PF_PROFILE, "sd_profile", "sd_profiles", NULL);
 	family_table(g, PF_KPROBE, "sd_kprobe", "sd_kprobes", kprobe_fields);
+	family_table(g, PF_UPROBE, "sd_uprobe", "sd_uprobes", uprobe_fields);
 }
 
 static const char glue[] =
@@ -1802,7 +1820,8 @@ static const char glue[] =
 "\tsd_run_all(sd_begin, true);\n"
 "\t/* kernel probes after the begin probes; a failure ends the script */\n"
 "\tif (atomic_read(&_sd_state) == SD_RUNNING &&\n"
-"\t    !_sd_kprobes_register(sd_kprobes, sd_kprobes_n))\n"
+"\t    (!_sd_kprobes_register(sd_kprobes, sd_kprobes_n) ||\n"
+"\t     !_sd_uprobes_register(sd_uprobes, sd_uprobes_n)))\n"
 "\t\t_sd_exit(NULL);\n"
 "\tif (atomic_read(&_sd_state) == SD_RUNNING) {\n"
 "\t\t_sd_timers_start(sd_timers, sd_timers_n);\n"
@@ -1820,6 +1839,7 @@ static const char glue[] =
 "\t\tsd_timers_running = false;\n"
 "\t}\n"
 "\t_sd_kprobes_unregister(sd_kprobes, sd_kprobes_n);\n"
+"\t_sd_uprobes_unregister(sd_uprobes, sd_uprobes_n);\n"
 "\tsd_run_all(sd_end, false);\n"
 "\tif (atomic_read(&_sd_failed))\n"
 "\t\tfor (const struct sd_probe *p = sd_error_probes; p->fn; p++)\n"
@@ -1884,6 +1904,7 @@ static const char glue[] =
 "\t\t_sd_profiles_stop(sd_profiles, sd_profiles_n);\n"
 "\t}\n"
 "\t_sd_kprobes_unregister(sd_kprobes, sd_kprobes_n);\n"
+"\t_sd_uprobes_unregister(sd_uprobes, sd_uprobes_n);\n"
 "\t_sd_profiles_free(sd_profiles, sd_profiles_n);\n"
 "\tsd_data_free();\n"
 "\t_sd_contexts_free();\n"

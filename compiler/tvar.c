@@ -15,6 +15,7 @@
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,13 +193,23 @@ static const char *cfa(struct ctx *x)
 
 	if (x->ret)
 		return NULL;
-	if (dp->pc == dp->func->addr)
+	if (dp->func && dp->pc == dp->func->addr)
 		return "((uint64_t)c->regs->sp + 8)";
-	if (!dw || !(cfi = dwarf_getcfi(dw)) || dwarf_cfi_addrframe(cfi, dp->pc, &fr) != 0)
-		return NULL;
+	cfi = dw ? dwarf_getcfi(dw) : NULL;
+	if (!cfi || dwarf_cfi_addrframe(cfi, dp->pc, &fr) != 0) {
+		Dwarf_Addr bias;
+
+		/* user code has its rules in .eh_frame */
+		fr = NULL;
+		if (!dp->di || !dp->di->mod || !(cfi = dwfl_module_eh_cfi(dp->di->mod, &bias)) ||
+		    dwarf_cfi_addrframe(cfi, dp->pc, &fr) != 0)
+			return NULL;
+	}
 	if (dwarf_frame_cfa(fr, &ops, &n) == 0 && n == 1 && ops[0].atom >= DW_OP_breg0 &&
 	    ops[0].atom <= DW_OP_breg31 && (reg = reg_expr(x, ops[0].atom - DW_OP_breg0)))
 		r = arena_strfmt(&x->s->arena, "(%s + %" PRId64 ")", reg, (int64_t)ops[0].number);
+	else if (n == 1 && ops[0].atom == DW_OP_bregx && (reg = reg_expr(x, (unsigned)ops[0].number)))
+		r = arena_strfmt(&x->s->arena, "(%s + %" PRId64 ")", reg, (int64_t)ops[0].number2);
 	free(fr);
 	return r;
 }
@@ -245,6 +256,13 @@ static bool location(struct ctx *x, Dwarf_Op *ops, size_t n, struct tvar *tv)
 				PUSH(r);
 				break;
 			case DW_OP_addr:
+				if (x->dp->di && x->dp->di->user) {
+					/* a process's global: moved by the file's load bias (PIE, libraries) */
+					PUSH(x->dp->di->pie ? arena_strfmt(A, "(0x%" PRIx64 "ULL + _sd_ubias(c))",
+									   (uint64_t)op->number) :
+					     arena_strfmt(A, "0x%" PRIx64 "ULL", (uint64_t)op->number));
+					break;
+				}
 				if (x->dp->di && x->dp->di->module)
 					return false;	/* a module's global: where it loads is not known yet */
 				PUSH(arena_strfmt(A, "_sd_reloc(0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL)",
@@ -292,7 +310,7 @@ static bool location(struct ctx *x, Dwarf_Op *ops, size_t n, struct tvar *tv)
 				size_t nsub;
 				Dwarf_Attribute attr;
 
-				if (x->dp->pc != x->dp->func->addr || x->ret) {
+				if (!x->dp->func || x->dp->pc != x->dp->func->addr || x->ret) {
 					x->entry_only = true;
 					return false;
 				}
@@ -617,6 +635,8 @@ bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool add
 	struct tvar *tv = arena_calloc(&s->arena, 1, sizeof(*tv));
 	Dwarf_Die fdie, var, type;
 	const char *name = e->name + 1;	/* after '$' */
+
+	tv->user = dp->di && dp->di->user;
 	Dwarf_Op *ops;
 	size_t nops;
 

@@ -46,6 +46,7 @@ struct tvar {
 	struct tv_step *steps;
 	int nsteps;
 	bool is_addr;		/* after the steps: an address (else a value) */
+	bool user;		/* addresses are in the probed process's memory */
 	enum tv_final final;
 	int size;		/* bytes */
 	bool is_signed;

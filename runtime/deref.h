@@ -86,13 +86,13 @@ static inline uint64_t _sd_reloc(uint64_t link, uint64_t anchor)
  * handler the rest read nothing. where names the variable for the error.
  */
 static inline int64_t _sd_tv_read(struct sd_context *c, uint64_t addr, int size, bool is_signed,
-				  const char *where)
+				  const char *where, bool user)
 {
 	int64_t v;
 
 	if (unlikely(c->error))
 		return 0;
-	v = _sd_kread_int(c, addr, size, is_signed);
+	v = user ? _sd_uread_int(c, addr, size, is_signed) : _sd_kread_int(c, addr, size, is_signed);
 	if (unlikely(c->error))
 		c->where = where;
 	return v;
@@ -148,9 +148,9 @@ fault:
 
 /* a bitfield of bits bits, shift bits up from the low end of its size-byte unit */
 static inline int64_t _sd_tv_bits(struct sd_context *c, uint64_t addr, int size, int shift,
-				  int bits, bool is_signed, const char *where)
+				  int bits, bool is_signed, const char *where, bool user)
 {
-	uint64_t v = (uint64_t)_sd_tv_read(c, addr, size, false, where) >> shift;
+	uint64_t v = (uint64_t)_sd_tv_read(c, addr, size, false, where, user) >> shift;
 
 	if (bits < 64)
 		v &= (1ULL << bits) - 1;
@@ -159,9 +159,9 @@ static inline int64_t _sd_tv_bits(struct sd_context *c, uint64_t addr, int size,
 	return (int64_t)v;
 }
 
-/* a char array of n bytes at addr as a string (up to its NUL) in buf */
+/* a char array of n bytes at addr (user memory if user) as a string (up to its NUL) in buf */
 static inline const char *_sd_tv_string(struct sd_context *c, char *buf, uint64_t addr, int n,
-					const char *where)
+					const char *where, bool user)
 {
 	int done = 0;
 
@@ -175,9 +175,10 @@ static inline const char *_sd_tv_string(struct sd_context *c, char *buf, uint64_
 		uint64_t a = addr + done;
 		int chunk = min_t(int, n - 1 - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
 
-		if (copy_from_kernel_nofault(buf + done, (const void *)(unsigned long)a, chunk)) {
+		if (user ? copy_from_user_nofault(buf + done, (const void __user *)(unsigned long)a, chunk) :
+		    copy_from_kernel_nofault(buf + done, (const void *)(unsigned long)a, chunk)) {
 			buf[0] = 0;
-			_sd_error_fmt(c, "read fault [man error::fault] at 0x%llx",
+			_sd_error_fmt(c, "%sread fault [man error::fault] at 0x%llx", user ? "user " : "",
 				      (unsigned long long)a);
 			c->where = where;
 			return buf;

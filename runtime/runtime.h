@@ -66,6 +66,7 @@
 #include "timer.h"
 #include "profile.h"
 #include "kprobes.h"
+#include "uprobes.h"
 
 #ifndef SD_RUNTIME_OBJECT
 #include "regex.h"

@@ -13,6 +13,9 @@
 #                                 "SONDE-VM-DONE rc=N"; poweroff -f
 #   /sonde/lib.sh                 the in-guest batch protocol (vm/lib.sh)
 #   /payload                      a copy of PAYLOAD_DIR
+#   /...                          PAYLOAD_DIR/rootfs/*, if any, at the root:
+#                                 files that must keep their host paths
+#                                 (programs that process("PATH") probes name)
 #   /lib*, /usr/lib*              shared libraries of the payload's programs
 #
 # Every dynamically linked ELF executable or shared object found in the
@@ -43,7 +46,10 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing
-mount -t tmpfs tmpfs /tmp
+# A payload's rootfs/ may have put files under /tmp (programs probed at the
+# paths they have on the host): the initramfs is in memory already, so /tmp
+# gets its own tmpfs only when it is empty.
+[ -n "$(ls -A /tmp)" ] || mount -t tmpfs tmpfs /tmp
 ip link set lo up
 # Only emergencies may interleave with the payload's output on the console.
 dmesg -n 1
@@ -114,7 +120,23 @@ main() {
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$stage/etc/passwd"
 	printf 'root:x:0:\n' >"$stage/etc/group"
 
+	# merged /usr as on the host: /lib/x86_64-linux-gnu/libc.so.6 is the
+	# same file as /usr/lib/x86_64-linux-gnu/libc.so.6, so that a probe on
+	# either path fires in programs loaded through the other
+	for f in lib lib64 lib32 libx32; do
+		if [ -L "/$f" ] && [ ! -e "$stage/$f" ]; then
+			ln -s "$(readlink "/$f")" "$stage/$f"
+			mkdir -p "$stage/$(readlink -f "/$f")"
+		fi
+	done
 	cp -a "$payload" "$stage/payload"
+	if [ -d "$payload/rootfs" ]; then
+		cp -a "$payload/rootfs/." "$stage/"
+		rm -rf "$stage/payload/rootfs"
+		while IFS= read -r -d '' f; do
+			is_elf "$f" && add_libraries "$stage" "$f"
+		done < <(find "$payload/rootfs" -type f -print0)
+	fi
 	while IFS= read -r -d '' f; do
 		if is_elf "$f"; then
 			add_libraries "$stage" "$f"

@@ -9,7 +9,10 @@
 # with sonde-run's status; 124/125/126 as vm/run.sh for a guest that
 # timed out, crashed or did not start. SONDE_RUN_OPTS (e.g. "-s 4 -x 1")
 # are added to sonde-run's options; SONDE_VM_INSMOD names modules to load
-# in the guest first.
+# in the guest first. SONDE_VM_FILES (absolute paths, one per line) are
+# copied into the guest at the same paths, with the libraries they need
+# (the programs that process("PATH") probes name); the script runs in
+# SONDE_VM_CWD when the guest has that directory, else in /payload.
 set -u
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 3 ] || { echo "usage: $0 KVER MODULE.ko SONDE-RUN [CMD]" >&2; exit 2; }
@@ -26,16 +29,27 @@ mkdir -p "$payload/extra"
 for m in ${SONDE_VM_INSMOD:-}; do
 	cp "$m" "$payload/extra/" || exit 2
 done
+printf '%s\n' "${SONDE_VM_FILES:-}" | while IFS= read -r f; do
+	[ -n "$f" ] || continue
+	case $f in
+	/*) mkdir -p "$payload/rootfs$(dirname "$f")" && cp -p "$f" "$payload/rootfs$f" || exit 2 ;;
+	esac
+done || exit 2
+# sonde_test runs its command in /payload: sonde-cd moves to the host's directory first
+printf '#!/bin/sh\ncd "$1" 2>/dev/null || cd /payload\nshift\nexec "$@"\n' >"$payload/bin/sonde-cd"
+chmod +x "$payload/bin/sonde-cd"
+cwd=${SONDE_VM_CWD:-/payload}
+qcwd="'$(printf '%s' "$cwd" | sed "s/'/'\\\\''/g")'"
 {
 	echo '. /sonde/lib.sh'
 	for m in ${SONDE_VM_INSMOD:-}; do
 		printf 'insmod /payload/extra/%s || echo "insmod %s failed"\n' "$(basename "$m")" "$(basename "$m")"
 	done
 	if [ -n "$cmd" ]; then
-		printf 'sonde_test script /payload/bin/sonde-run %s -c %s /payload/ko/%s.ko\n' "$opts" \
+		printf 'sonde_test script /payload/bin/sonde-cd %s /payload/bin/sonde-run %s -c %s /payload/ko/%s.ko\n' "$qcwd" "$opts" \
 			"'$(printf '%s' "$cmd" | sed "s/'/'\\\\''/g")'" "$name"
 	else
-		printf 'sonde_test script /payload/bin/sonde-run %s /payload/ko/%s.ko\n' "$opts" "$name"
+		printf 'sonde_test script /payload/bin/sonde-cd %s /payload/bin/sonde-run %s /payload/ko/%s.ko\n' "$qcwd" "$opts" "$name"
 	fi
 	echo 'exit 0'
 } >"$payload/run.sh"
