@@ -27,6 +27,7 @@ struct sd_uprobe {
 	unsigned long offset;	/* of the probed instruction in the file */
 	unsigned long link_addr;	/* its link-time address (the handler's bias) */
 	unsigned long func_addr;	/* link-time entry of the function (.return) */
+	unsigned long ref_ctr_offset;	/* an SDT semaphore's file offset, 0 if none */
 	bool ret;
 	bool target_only;	/* only the -c/-x target and its descendants */
 	bool registered;
@@ -160,10 +161,12 @@ static bool _sd_uprobes_register(struct sd_uprobe *v, size_t n)
 			goto fail;
 		}
 #ifdef SD_HAVE_UPROBE_REGISTER_PTR
-		p->uprobe = uprobe_register(p->inode, p->offset, 0, &p->uc);
+		p->uprobe = uprobe_register(p->inode, p->offset, p->ref_ctr_offset, &p->uc);
 		rc = IS_ERR(p->uprobe) ? PTR_ERR(p->uprobe) : 0;
 #else
-		rc = uprobe_register(p->inode, p->offset, &p->uc);
+		rc = p->ref_ctr_offset ?
+		     uprobe_register_refctr(p->inode, p->offset, p->ref_ctr_offset, &p->uc) :
+		     uprobe_register(p->inode, p->offset, &p->uc);
 #endif
 		if (rc)
 			goto fail;

@@ -50,15 +50,29 @@ header_value() { # file key
 	sed -n '1,2s/^# *'"$2"': *//p' "$1" | head -1
 }
 
+# The programs process() probes name: examples/progs and testsuite/progs,
+# built into one directory that tests name as @PROGS@ (in "# ARGS:",
+# "# SCRIPTARGS:", run/NAME.cmd and run/NAME.opts); the guests have them at
+# the same path.
+progs=$tmp/progs
+mkdir -p "$progs"
+if make -s -C "$top/examples/progs" OUT="$progs" >"$tmp/progs.log" 2>&1 &&
+	make -s -C progs OUT="$progs" >>"$tmp/progs.log" 2>&1; then
+	ok "the test programs build (examples/progs, testsuite/progs)"
+else
+	not_ok "the test programs build" "$tmp/progs.log"
+fi
+
 # run_script BIN PASS FILE -> $tmp/out $tmp/err, status in $rc
 run_script() {
-	args=$(header_value "$3" ARGS)
-	sargs=$(header_value "$3" SCRIPTARGS)
+	args=$(header_value "$3" ARGS | sed "s|@PROGS@|$progs|g")
+	sargs=$(header_value "$3" SCRIPTARGS | sed "s|@PROGS@|$progs|g")
 	# shellcheck disable=SC2086
-	"$1" -p"$2" $args "$3" $sargs >"$tmp/out" 2>"$tmp/err.raw"
+	"$1" -p"$2" $args "$3" $sargs >"$tmp/out.raw" 2>"$tmp/err.raw"
 	rc=$?
-	# library files show as tapset/NAME.stp wherever the checkout is
-	sed "s|$top/||g" "$tmp/err.raw" >"$tmp/err"
+	# library files show as tapset/NAME.stp wherever the checkout is, programs as @PROGS@
+	sed "s|$progs|@PROGS@|g" "$tmp/out.raw" >"$tmp/out"
+	sed "s|$progs|@PROGS@|g; s|$top/||g" "$tmp/err.raw" >"$tmp/err"
 }
 
 check_ok() { # bin label pass file
@@ -276,8 +290,14 @@ if [ -n "$kernels" ] && mkdir -p "$tmp/loader" && make -s -C "$top/runtime/loade
 		tree=$(bash "$top/vm/kbuild-dir.sh" "$k" 2>/dev/null) || continue
 		mkdir -p "$tmp/pl-$k/bin" "$tmp/pl-$k/ko"
 		cp "$tmp/loader/sonde-run" "$tmp/pl-$k/bin/"
+		# the programs at their host paths; run/NAME.cmd is the -c command
+		mkdir -p "$tmp/pl-$k/rootfs$progs" "$tmp/pl-$k/cmd"
+		cp -p "$progs"/* "$tmp/pl-$k/rootfs$progs/"
+		for c in run/*.cmd; do
+			[ -f "$c" ] && sed "s|@PROGS@|$progs|g" "$c" >"$tmp/pl-$k/cmd/$(basename "$c" .cmd)"
+		done
 		for f in run/*.stp; do
-			printf '%s %s %s\n' "$tree" "$f" "$tmp/pl-$k/ko" >>"$tmp/runbuilds"
+			printf '%s %s %s %s\n' "$tree" "$f" "$tmp/pl-$k/ko" "$progs" >>"$tmp/runbuilds"
 		done
 		# the test module, with debug information, for module("sonde_testmod") probes
 		mkdir -p "$tmp/pl-$k/extra" "$tmp/testmod-$k"
@@ -292,21 +312,31 @@ if [ -n "$kernels" ] && mkdir -p "$tmp/loader" && make -s -C "$top/runtime/loade
 insmod /payload/extra/sonde_testmod.ko || echo "insmod sonde_testmod.ko failed"
 export SONDE_TEST_TIMEOUT=60
 for ko in /payload/ko/*.ko; do
-	sonde_test "$(basename "$ko" .ko)" /payload/bin/sonde-run "$ko"
+	t=$(basename "$ko" .ko)
+	if [ -f "/payload/cmd/$t" ]; then
+		sonde_test "$t" /payload/bin/sonde-run -c "$(cat "/payload/cmd/$t")" "$ko"
+	else
+		sonde_test "$t" /payload/bin/sonde-run "$ko"
+	fi
 done
 exit 0
 EOS
 	done
-	# runbuild.sh SONDE TREE FILE KODIR: build FILE's module as KODIR/NAME.ko
+	# runbuild.sh SONDE TREE FILE KODIR PROGS: build FILE's module as KODIR/NAME.ko
 	cat >"$tmp/runbuild.sh" <<'EOS'
-sonde=$1 tree=$2 f=$3 kodir=$4
+sonde=$1 tree=$2 f=$3 kodir=$4 progs=$5
 n=$(basename "$f" .stp)
+export SONDE_TESTPROGS="$progs"
 # where module("sonde_testmod") finds the test module built for this kernel
 export SONDE_DEBUGINFO_PATH="$(dirname "$kodir")/extra"
 opts=() sargs=() args=()
 if [ -f "${f%.stp}.opts" ]; then
-	eval "args=($(cat "${f%.stp}.opts")
+	eval "args=($(sed "s|@PROGS@|$progs|g" "${f%.stp}.opts")
 )" || { echo "# ${f%.stp}.opts: cannot be read as shell words"; exit 0; }
+fi
+# a process test: the -c command the guest runs, so process.function finds it
+if [ -f "${f%.stp}.cmd" ]; then
+	opts=(-c "$(sed "s|@PROGS@|$progs|g" "${f%.stp}.cmd")" "${opts[@]}")
 fi
 seen=0
 for a in "${args[@]}"; do
