@@ -5,7 +5,9 @@
 # the guest beside sonde's probe), GNU time (peak memory) and libc6-dev (the
 # static write loop of the probe-overhead section).
 set -e
-pkgs="gcc make flex bison libdw-dev libelf-dev linux-headers-amd64 systemtap"
+# libc6-dbg: DWARF for process("...").library("libc.so.6") probes;
+# systemtap-sdt-dev: <sys/sdt.h> for the USDT test programs
+pkgs="gcc make flex bison libdw-dev libelf-dev linux-headers-amd64 systemtap libc6-dbg systemtap-sdt-dev"
 [ "${1:-}" = bench ] && pkgs="$pkgs bpftrace time libc6-dev"
 need=""
 for p in $pkgs; do
