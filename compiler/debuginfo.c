@@ -1060,6 +1060,36 @@ uint64_t debuginfo_prologue_end(struct debuginfo *di, const struct dfunc *f)
 	return best ? best : f->addr;
 }
 
+bool debuginfo_cfa(struct debuginfo *di, uint64_t pc, int *reg, int64_t *off)
+{
+	Dwarf_CFI *cfi = di->dw ? dwarf_getcfi(di->dw) : NULL;
+	Dwarf_Frame *fr = NULL;
+	Dwarf_Op *ops;
+	Dwarf_Addr bias;
+	size_t n;
+	bool ok = false;
+
+	if (!cfi || dwarf_cfi_addrframe(cfi, pc, &fr) != 0) {
+		fr = NULL;
+		if (!di->mod || !(cfi = dwfl_module_eh_cfi(di->mod, &bias)) ||
+		    dwarf_cfi_addrframe(cfi, pc, &fr) != 0)
+			return false;
+	}
+	if (dwarf_frame_cfa(fr, &ops, &n) == 0 && n == 1) {
+		if (ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg31) {
+			*reg = ops[0].atom - DW_OP_breg0;
+			*off = (int64_t)ops[0].number;
+			ok = true;
+		} else if (ops[0].atom == DW_OP_bregx) {
+			*reg = (int)ops[0].number;
+			*off = (int64_t)ops[0].number2;
+			ok = true;
+		}
+	}
+	free(fr);
+	return ok && *reg >= 0 && *reg <= 16;
+}
+
 bool debuginfo_unoptimized(struct debuginfo *di, const struct dfunc *f)
 {
 	Dwarf_Die die, child;

@@ -120,6 +120,12 @@ int64_t debuginfo_file_offset(const struct debuginfo *di, uint64_t addr);
  */
 uint64_t debuginfo_prologue_end(struct debuginfo *di, const struct dfunc *f);
 
+/*
+ * The canonical frame address at pc as DWARF register *reg plus *off,
+ * from .debug_frame or .eh_frame; false if unknown or not that simple
+ */
+bool debuginfo_cfa(struct debuginfo *di, uint64_t pc, int *reg, int64_t *off);
+
 /* does function f keep its parameters in frame slots (no location lists)? */
 bool debuginfo_unoptimized(struct debuginfo *di, const struct dfunc *f);
 

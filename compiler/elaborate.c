@@ -391,7 +391,7 @@ static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool qu
 		return true;
 	}
 	if (!cast && !var && sc->dp->ret && !sc->in_entry && !sc->writing &&
-	    sc->dp->family == PF_KPROBE && strcmp(e->name, "$return") && !quiet && !addr_of) {
+	    strcmp(e->name, "$return") && !quiet && !addr_of) {
 		/* in a .return probe $param means its value at the entry, as in stap */
 		struct expr *inner = ast_clone_expr(&sc->s->arena, e);
 
@@ -500,7 +500,8 @@ static void walk_expr(struct scope *sc, struct expr *e, int ctx)
 			walk_indexes(sc, e->a);
 		break;
 	case E_ENTRY:
-		if (!sc->dp || sc->dp->family != PF_KPROBE || !sc->dp->ret || sc->in_entry) {
+		if (!sc->dp || (sc->dp->family != PF_KPROBE && sc->dp->family != PF_UPROBE) ||
+		    !sc->dp->ret || sc->in_entry) {
 			diag_error(s, e->loc, DIAG_SEM_ENTRY_CONTEXT);
 			break;
 		}

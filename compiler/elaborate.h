@@ -58,6 +58,16 @@ struct dprobe {
 	struct debuginfo *di;	/* whose: the kernel's or a module's */
 	bool ret;		/* .return */
 	bool target_only;	/* process.*: only the -c/-x target's process tree */
+	/*
+	 * A process .return's @entry values are taken where the function's
+	 * values are in place (past an unoptimized prologue): that pc, its
+	 * file offset, and how to find the stack pointer the function was
+	 * entered with there (DWARF register entry_reg + entry_off), which
+	 * pairs the entry with its return
+	 */
+	uint64_t entry_pc, entry_offset;
+	int entry_reg;
+	int64_t entry_off;
 	int64_t maxactive;	/* .maxactive(N), 0 if not given */
 	struct stmt *body;
 	struct expr *cond;

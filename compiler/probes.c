@@ -758,6 +758,8 @@ static bool user_file(struct derive *d, const struct ppcomp *c, int n, struct up
 	return true;
 }
 
+static uint64_t user_entry(const struct upoint *u, struct dfunc *f, bool ret);
+
 static void push_uprobe(struct derive *d, const struct upoint *u, struct dfunc *f, uint64_t addr,
 			bool ret, const char *point, const struct ppcomp *c, struct vec *out)
 {
@@ -781,6 +783,18 @@ static void push_uprobe(struct derive *d, const struct upoint *u, struct dfunc *
 	dp->pc = addr;
 	dp->addr = (uint64_t)off;	/* in the file */
 	dp->target_only = u->target_only;
+	if (ret && f) {
+		/* where @entry values would be taken, and the entry's sp from there: CFA - 8 */
+		dp->entry_pc = user_entry(u, f, false);
+		dp->entry_offset = (uint64_t)debuginfo_file_offset(u->di, dp->entry_pc);
+		dp->entry_reg = 7;	/* sp */
+		dp->entry_off = 0;
+		if (dp->entry_pc != f->addr && debuginfo_cfa(u->di, dp->entry_pc, &dp->entry_reg,
+							    &dp->entry_off))
+			dp->entry_off -= 8;
+		else
+			dp->entry_pc = f->addr, dp->entry_offset = (uint64_t)off;
+	}
 	dp->point = point;
 	dp->matched = point;
 	pa->dp = dp;
@@ -792,7 +806,7 @@ static void push_uprobe(struct derive *d, const struct upoint *u, struct dfunc *
 }
 
 /* where a .function probe stops: past the prologue of unoptimized code (its frame is set up) */
-static uint64_t user_entry(struct upoint *u, struct dfunc *f, bool ret)
+static uint64_t user_entry(const struct upoint *u, struct dfunc *f, bool ret)
 {
 	if (ret || !debuginfo_unoptimized(u->di, f))
 		return f->addr;

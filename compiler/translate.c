@@ -1567,6 +1567,11 @@ static const char *entry_slot(struct gen *g, struct dprobe *dp, int k)
 		if (i < k)
 			*(e->type == TY_STRING ? &before_str : &before_long) += 1;
 	}
+	/* a uprobe's data starts with the load bias (_sd_ubias) */
+	if (dp->family == PF_UPROBE) {
+		nlong++;
+		before_long++;
+	}
 	if (((struct expr *)dp->entries.v[k])->type == TY_STRING)
 		return arena_strfmt(&g->s->arena, "((char *)c->entry_data + 8 * %d + MAXSTRINGLEN * %d)",
 				    nlong, before_str);
@@ -1580,6 +1585,8 @@ static const char *entry_size(struct gen *g, struct dprobe *dp)
 
 	for (int i = 0; i < dp->entries.n; i++)
 		*(((struct expr *)dp->entries.v[i])->type == TY_STRING ? &nstr : &nlong) += 1;
+	if (dp->family == PF_UPROBE)
+		nlong++;	/* the load bias first */
 	return arena_strfmt(&g->s->arena, "8 * %d + MAXSTRINGLEN * %d", nlong, nstr);
 }
 
@@ -1755,12 +1762,22 @@ static const char *uprobe_fields(struct gen *g, struct dprobe *dp, int i)
 {
 	const char *path = dp->di->path;
 
-	(void)i;
+	const char *entry = "";
+
+	if (dp->entries.n) {
+		/* @entry: a uprobe where the function's values are set up, paired with the return by the stack */
+		entry = arena_strfmt(&g->s->arena, ", .entry = { sdp_%d_entry, %s, %s }, .data_size = %s, "
+				     ".entry_offset = 0x%" PRIx64 "UL, .entry_pc = 0x%" PRIx64 "UL, "
+				     ".entry_reg = %d, .entry_off = %" PRId64, i,
+				     c_string(g, dp->point, strlen(dp->point)), g->plocks[i],
+				     entry_size(g, dp), dp->entry_offset, dp->entry_pc, dp->entry_reg,
+				     dp->entry_off);
+	}
 	return arena_strfmt(&g->s->arena, ", .path = %s, .offset = 0x%" PRIx64 "UL, .link_addr = 0x%"
-			    PRIx64 "UL, .func_addr = 0x%" PRIx64 "UL, .ret = %s, .target_only = %s",
+			    PRIx64 "UL, .func_addr = 0x%" PRIx64 "UL, .ret = %s, .target_only = %s%s",
 			    c_string(g, path, strlen(path)), dp->addr, dp->pc,
 			    dp->func ? dp->func->addr : dp->pc, dp->ret ? "true" : "false",
-			    dp->target_only ? "true" : "false");
+			    dp->target_only ? "true" : "false", entry);
 }
 
 /*

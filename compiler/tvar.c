@@ -628,8 +628,26 @@ static bool finish(struct ctx *x, struct tvar *tv, Dwarf_Die *t, Dwarf_Die *mem,
 static bool walk_chain(struct ctx *xp, struct tvar *tv, Dwarf_Die *type, struct expr *e,
 		       bool addr_of);
 
+static bool resolve_at(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of,
+		       bool quiet, bool at_entry);
+
 bool tvar_resolve(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet,
 		  bool at_entry)
+{
+	uint64_t pc = dp->pc;
+	bool ok;
+
+	/* a process .return's @entry runs where the function's values are in place */
+	if (!at_entry || !dp->entry_pc)
+		return resolve_at(s, dp, e, addr_of, quiet, at_entry);
+	dp->pc = dp->entry_pc;
+	ok = resolve_at(s, dp, e, addr_of, quiet, at_entry);
+	dp->pc = pc;
+	return ok;
+}
+
+static bool resolve_at(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of,
+		       bool quiet, bool at_entry)
 {
 	struct ctx x = { .s = s, .dp = dp, .e = e, .quiet = quiet, .ret = dp->ret && !at_entry };
 	struct tvar *tv = arena_calloc(&s->arena, 1, sizeof(*tv));

@@ -18,6 +18,8 @@
 #ifndef _SD_UPROBES_H_
 #define _SD_UPROBES_H_
 
+#include <linux/hash.h>
+#include <linux/mm.h>
 #include <linux/namei.h>
 #include <linux/uprobes.h>
 
@@ -30,16 +32,121 @@ struct sd_uprobe {
 	unsigned long ref_ctr_offset;	/* an SDT semaphore's file offset, 0 if none */
 	bool ret;
 	bool target_only;	/* only the -c/-x target and its descendants */
-	bool registered;
+	/*
+	 * .return with @entry: a second uprobe at entry_offset (link-time
+	 * entry_pc: where the function's values are in place) runs the entry
+	 * handler; DWARF register entry_reg + entry_off there is the stack
+	 * pointer the function was entered with, which finds the values again
+	 * at its return (the return's sp is 8 above it)
+	 */
+	struct sd_probe entry;
+	size_t data_size;	/* the bias and the @entry values */
+	unsigned long entry_offset, entry_pc;
+	int entry_reg;
+	long entry_off;
+	bool registered, entry_registered;
 	struct inode *inode;
 #ifdef SD_HAVE_UPROBE_REGISTER_PTR
-	struct uprobe *uprobe;
+	struct uprobe *uprobe, *entry_uprobe;
 #endif
-	struct uprobe_consumer uc;
+	struct uprobe_consumer uc, entry_uc;
 };
 
-/* the load bias of a hit, as the script reads it (tvar DW_OP_addr) */
-#define _sd_ubias(c) ((uint64_t)(unsigned long)(c)->entry_data)
+/*
+ * The handler's data starts with the load bias of the hit (what the
+ * script's DWARF addresses of globals are relocated by); a .return's
+ * @entry values follow it.
+ */
+#define _sd_ubias(c) (*(const uint64_t *)(c)->entry_data)
+
+/*
+ * The @entry values of live return instances: a pool of slots, each owned
+ * by a task while its function runs, found by (task, entry sp) hashed.
+ * A slot whose return never comes (the task died, longjmp) stays taken;
+ * when the slots near a hash are all taken the hit is skipped.
+ */
+#ifndef SD_UENTRIES
+#define SD_UENTRIES 1024
+#endif
+#define SD_UENTRY_PROBES 16
+
+struct sd_uentry {
+	struct task_struct *task;	/* the owner, NULL when free */
+	unsigned long sp;
+	const struct sd_uprobe *p;
+	u64 data[];
+};
+
+static char *_sd_uentries;
+static size_t _sd_uentry_size;
+
+static inline struct sd_uentry *_sd_uentry_at(unsigned long i)
+{
+	return (struct sd_uentry *)(_sd_uentries + (i % SD_UENTRIES) * _sd_uentry_size);
+}
+
+static inline unsigned long _sd_uentry_hash(unsigned long sp)
+{
+	return hash_long((unsigned long)current ^ sp, 32);
+}
+
+static struct sd_uentry *_sd_uentry_claim(const struct sd_uprobe *p, unsigned long sp)
+{
+	unsigned long h = _sd_uentry_hash(sp);
+
+	for (int i = 0; i < SD_UENTRY_PROBES; i++) {
+		struct sd_uentry *e = _sd_uentry_at(h + i);
+
+		if (!READ_ONCE(e->task) && !cmpxchg(&e->task, NULL, current)) {
+			e->sp = sp;
+			e->p = p;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static struct sd_uentry *_sd_uentry_find(const struct sd_uprobe *p, unsigned long sp)
+{
+	unsigned long h = _sd_uentry_hash(sp);
+
+	for (int i = 0; i < SD_UENTRY_PROBES; i++) {
+		struct sd_uentry *e = _sd_uentry_at(h + i);
+
+		if (READ_ONCE(e->task) == current && e->sp == sp && e->p == p)
+			return e;
+	}
+	return NULL;
+}
+
+static inline void _sd_uentry_release(struct sd_uentry *e)
+{
+	smp_store_release(&e->task, NULL);
+}
+
+/* a DWARF register number's value in regs (x86-64 numbering) */
+static unsigned long _sd_dwarf_reg(struct pt_regs *regs, int n)
+{
+	switch (n) {
+	case 0: return regs->ax;
+	case 1: return regs->dx;
+	case 2: return regs->cx;
+	case 3: return regs->bx;
+	case 4: return regs->si;
+	case 5: return regs->di;
+	case 6: return regs->bp;
+	case 7: return regs->sp;
+	case 8: return regs->r8;
+	case 9: return regs->r9;
+	case 10: return regs->r10;
+	case 11: return regs->r11;
+	case 12: return regs->r12;
+	case 13: return regs->r13;
+	case 14: return regs->r14;
+	case 15: return regs->r15;
+	default: return regs->ip;
+	}
+}
 
 /* is the current process the target or one of its descendants? */
 static bool _sd_in_target_tree(void)
@@ -66,11 +173,31 @@ static bool _sd_in_target_tree(void)
 static int _sd_uprobe_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
 {
 	struct sd_uprobe *p = container_of(uc, struct sd_uprobe, uc);
+	/* the kernel has set ip back to the probed instruction */
+	u64 bias = instruction_pointer(regs) - p->link_addr;
 
 	if (p->target_only && !_sd_in_target_tree())
 		return 0;
-	/* the kernel has set ip back to the probed instruction */
-	_sd_run_inline(&p->probe, regs, (void *)(instruction_pointer(regs) - p->link_addr), false);
+	_sd_run_inline(&p->probe, regs, &bias, false);
+	return 0;
+}
+
+/* .return with @entry: take the values, keep them for the return */
+static int _sd_uprobe_entry_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
+{
+	struct sd_uprobe *p = container_of(uc, struct sd_uprobe, entry_uc);
+	struct sd_uentry *e;
+
+	if ((p->target_only && !_sd_in_target_tree()) || atomic_read(&_sd_state) != SD_RUNNING)
+		return 0;
+	e = _sd_uentry_claim(p, _sd_dwarf_reg(regs, p->entry_reg) + p->entry_off);
+	if (!e) {
+		atomic_long_inc(&_sd_skipped);
+		return 0;
+	}
+	e->data[0] = instruction_pointer(regs) - p->entry_pc;
+	if (!_sd_run_inline(&p->entry, regs, e->data, false))
+		_sd_uentry_release(e);	/* no values: the return is not reported */
 	return 0;
 }
 
@@ -78,21 +205,59 @@ static int _sd_uretprobe_hit(struct uprobe_consumer *uc, unsigned long func,
 			     struct pt_regs *regs)
 {
 	struct sd_uprobe *p = container_of(uc, struct sd_uprobe, uc);
+	u64 bias = func - p->func_addr;
+	struct sd_uentry *e;
 
 	if (p->target_only && !_sd_in_target_tree())
 		return 0;
-	_sd_run_inline(&p->probe, regs, (void *)(func - p->func_addr), false);
+	if (!p->entry.fn) {
+		_sd_run_inline(&p->probe, regs, &bias, false);
+		return 0;
+	}
+	/* after the return, sp is 8 above the entry's */
+	e = _sd_uentry_find(p, regs->sp - 8);
+	if (!e)
+		return 0;
+	e->data[0] = bias;
+	_sd_run_inline(&p->probe, regs, e->data, false);
+	_sd_uentry_release(e);
 	return 0;
 }
+
+#ifdef SD_HAVE_UPROBE_REGISTER_PTR
+#define SD_UPROBE_PTR(x) (&(x))
+#else
+#define SD_UPROBE_PTR(x) NULL
+#endif
 
 static void _sd_uprobe_drop(struct sd_uprobe *p)
 {
 #ifdef SD_HAVE_UPROBE_REGISTER_PTR
-	uprobe_unregister_nosync(p->uprobe, &p->uc);
+	if (p->registered)
+		uprobe_unregister_nosync(p->uprobe, &p->uc);
+	if (p->entry_registered)
+		uprobe_unregister_nosync(p->entry_uprobe, &p->entry_uc);
 #else
-	uprobe_unregister(p->inode, p->offset, &p->uc);
+	if (p->registered)
+		uprobe_unregister(p->inode, p->offset, &p->uc);
+	if (p->entry_registered)
+		uprobe_unregister(p->inode, p->entry_offset, &p->entry_uc);
 #endif
-	p->registered = false;
+	p->registered = p->entry_registered = false;
+}
+
+/* one consumer at offset; 0 or a negative errno */
+static int _sd_uprobe_add(struct sd_uprobe *p, unsigned long offset, unsigned long ref_ctr,
+			  struct uprobe_consumer *uc, struct uprobe **u)
+{
+#ifdef SD_HAVE_UPROBE_REGISTER_PTR
+	*u = uprobe_register(p->inode, offset, ref_ctr, uc);
+	return IS_ERR(*u) ? PTR_ERR(*u) : 0;
+#else
+	(void)u;
+	return ref_ctr ? uprobe_register_refctr(p->inode, offset, ref_ctr, uc) :
+	       uprobe_register(p->inode, offset, uc);
+#endif
 }
 
 static void _sd_uprobes_unregister(struct sd_uprobe *v, size_t n)
@@ -100,7 +265,7 @@ static void _sd_uprobes_unregister(struct sd_uprobe *v, size_t n)
 	bool any = false;
 
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].registered) {
+		if (v[i].registered || v[i].entry_registered) {
 			_sd_uprobe_drop(&v[i]);
 			any = true;
 		}
@@ -116,6 +281,8 @@ static void _sd_uprobes_unregister(struct sd_uprobe *v, size_t n)
 			v[i].inode = NULL;
 		}
 	}
+	kvfree(_sd_uentries);	/* no handler runs any more */
+	_sd_uentries = NULL;
 }
 
 static const char *_sd_uprobe_why(int rc)
@@ -134,9 +301,21 @@ static const char *_sd_uprobe_why(int rc)
 static bool _sd_uprobes_register(struct sd_uprobe *v, size_t n)
 {
 	char msg[320];
-	size_t i;
+	size_t i, size = 0;
 	int rc = 0;
 
+	for (i = 0; i < n; i++)
+		if (v[i].entry.fn && v[i].data_size > size)
+			size = v[i].data_size;
+	if (size) {
+		_sd_uentry_size = ALIGN(sizeof(struct sd_uentry) + size, 8);
+		_sd_uentries = kvzalloc(_sd_uentry_size * SD_UENTRIES, GFP_KERNEL);
+		if (!_sd_uentries) {
+			i = 0;
+			rc = -ENOMEM;
+			goto fail;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		struct sd_uprobe *p = &v[i];
 		struct path path;
@@ -160,14 +339,15 @@ static bool _sd_uprobes_register(struct sd_uprobe *v, size_t n)
 			rc = -ENOENT;
 			goto fail;
 		}
-#ifdef SD_HAVE_UPROBE_REGISTER_PTR
-		p->uprobe = uprobe_register(p->inode, p->offset, p->ref_ctr_offset, &p->uc);
-		rc = IS_ERR(p->uprobe) ? PTR_ERR(p->uprobe) : 0;
-#else
-		rc = p->ref_ctr_offset ?
-		     uprobe_register_refctr(p->inode, p->offset, p->ref_ctr_offset, &p->uc) :
-		     uprobe_register(p->inode, p->offset, &p->uc);
-#endif
+		if (p->entry.fn) {
+			memset(&p->entry_uc, 0, sizeof(p->entry_uc));
+			p->entry_uc.handler = _sd_uprobe_entry_hit;
+			rc = _sd_uprobe_add(p, p->entry_offset, 0, &p->entry_uc, SD_UPROBE_PTR(p->entry_uprobe));
+			if (rc)
+				goto fail;
+			p->entry_registered = true;
+		}
+		rc = _sd_uprobe_add(p, p->offset, p->ref_ctr_offset, &p->uc, SD_UPROBE_PTR(p->uprobe));
 		if (rc)
 			goto fail;
 		p->registered = true;
@@ -179,7 +359,7 @@ fail:
 	_sd_transport_oob(SD_OOB_ERROR, msg);
 	atomic_long_inc(&_sd_errors);
 	atomic_set(&_sd_failed, 1);
-	_sd_uprobes_unregister(v, i + 1);
+	_sd_uprobes_unregister(v, i < n ? i + 1 : n);
 	return false;
 }
 

@@ -1,0 +1,1 @@
+sleep 1; @PROGS@/callee >/dev/null; @PROGS@/callee >/dev/null

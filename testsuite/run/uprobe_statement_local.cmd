@@ -1,0 +1,1 @@
+@PROGS@/callee-nopie >/dev/null
