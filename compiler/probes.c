@@ -851,8 +851,16 @@ static void user_function(struct derive *d, const struct ppcomp *c, int n, struc
 		push_uprobe(d, u, f, user_entry(u, f, ret), ret, point, c, out);
 	}
 	if (out->n == before && !d->quiet && !d->optional && !d->reported) {
+		struct vec cands = {0};
+		const char *sug;
+
 		diag_error(s, fc->loc, DIAG_SEM_USER_NO_MATCH, spec, u->di->path);
 		d->reported = true;
+		for (size_t k = 0; k < u->di->nfuncs && !strpbrk(name, "*?["); k++)
+			if (u->di->funcs[k].flags & DF_CODE)
+				vec_push(&s->arena, &cands, (void *)u->di->funcs[k].name);
+		if ((sug = elab_suggest(name, (const char **)cands.v, cands.n)))
+			diag_hint(s, DIAG_HINT_DID_YOU_MEAN, sug);
 	}
 }
 
