@@ -930,13 +930,23 @@ static void user_symbols(struct user_builder *b, Dwfl_Module *mod)
 			else
 				hi = mid;
 		}
-		if (lo < (size_t)have.n && ((struct dfunc *)have.v[lo])->addr == sym.st_value)
-			continue;
 		f = arena_calloc(&s->arena, 1, sizeof(*f));
 		/* "malloc@@GLIBC_2.2.5" in a dynamic symbol table is malloc */
 		f->name = at = arena_strdup(&s->arena, name);
 		if ((at = strchr(at, '@')))
 			*at = 0;
+		if (lo < (size_t)have.n && ((struct dfunc *)have.v[lo])->addr == sym.st_value) {
+			/* another name of a DWARF function (glibc's malloc is __libc_malloc): its DIE too */
+			struct dfunc *g = have.v[lo];
+
+			if (!strcmp(g->name, f->name))
+				continue;
+			*f = (struct dfunc){ .name = f->name, .symbol = f->name, .addr = g->addr,
+					     .die = g->die, .file = g->file, .line = g->line,
+					     .flags = g->flags };
+			vec_push(&s->arena, &b->funcs, f);
+			continue;
+		}
 		f->symbol = f->name;
 		f->addr = sym.st_value;
 		f->file = "";
