@@ -13,6 +13,8 @@
 
 enum sym_kind { SYM_GLOBAL, SYM_LOCAL, SYM_PARAM };
 
+struct sdt_mark;
+
 struct symbol {
 	const char *name;
 	enum sym_kind kind;
@@ -59,6 +61,8 @@ struct dprobe {
 	bool ret;		/* .return */
 	bool target_only;	/* process.*: only the -c/-x target's process tree */
 	int64_t maxactive;	/* .maxactive(N), 0 if not given */
+	const struct sdt_mark *mark;	/* process.mark: the SDT marker */
+	uint64_t ref_ctr;	/* process.mark: its semaphore's file offset, 0 if none */
 	struct stmt *body;
 	struct expr *cond;
 	struct vec locals;	/* struct symbol * */

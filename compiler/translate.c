@@ -1750,16 +1750,20 @@ static const char *kprobe_fields(struct gen *g, struct dprobe *dp, int i)
 			    dp->ret ? "true" : "false", dp->maxactive, entry);
 }
 
-/* probe i's uprobe: the file, the offset in it and the link-time addresses for the load bias */
+/*
+ * probe i's uprobe: the file, the offset in it, the link-time addresses for
+ * the load bias and an SDT marker's semaphore
+ */
 static const char *uprobe_fields(struct gen *g, struct dprobe *dp, int i)
 {
 	const char *path = dp->di->path;
 
 	(void)i;
 	return arena_strfmt(&g->s->arena, ", .path = %s, .offset = 0x%" PRIx64 "UL, .link_addr = 0x%"
-			    PRIx64 "UL, .func_addr = 0x%" PRIx64 "UL, .ret = %s, .target_only = %s",
+			    PRIx64 "UL, .func_addr = 0x%" PRIx64 "UL, .ref_ctr_offset = 0x%" PRIx64
+			    "UL, .ret = %s, .target_only = %s",
 			    c_string(g, path, strlen(path)), dp->addr, dp->pc,
-			    dp->func ? dp->func->addr : dp->pc, dp->ret ? "true" : "false",
+			    dp->func ? dp->func->addr : dp->pc, dp->ref_ctr, dp->ret ? "true" : "false",
 			    dp->target_only ? "true" : "false");
 }
 
