@@ -297,7 +297,8 @@ bool sdt_arg_parse(struct session *s, struct debuginfo *di, const struct sdt_mar
 	if ((at = strchr(p, '@'))) {
 		long sz = strtol(p, &end, 10);
 
-		if (end != at || (labs(sz) != 1 && labs(sz) != 2 && labs(sz) != 4 && labs(sz) != 8))
+		if (end != at || sz < -8 || sz > 8 || (labs(sz) != 1 && labs(sz) != 2 &&
+							labs(sz) != 4 && labs(sz) != 8))
 			return false;
 		a->size = (int)labs(sz);
 		a->is_signed = sz < 0;

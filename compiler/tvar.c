@@ -1047,10 +1047,11 @@ static void sdt_recipe(struct session *s, struct dprobe *dp, const struct sdt_ar
 			tv->reg = a->reg;	/* guru writes */
 		break;
 	case SDT_IMM:
-		tv->base = arena_strfmt(A, "((uint64_t)%" PRId64 "LL%s)", a->disp, sym);
+		tv->base = arena_strfmt(A, "(0x%" PRIx64 "ULL%s)", (uint64_t)a->disp, sym);
 		break;
 	case SDT_MEM:
-		tv->base = arena_strfmt(A, "(uint64_t)%" PRId64 "LL", a->disp);
+		tv->base = a->disp < 0 ? arena_strfmt(A, "-0x%" PRIx64 "ULL", -(uint64_t)a->disp) :
+			   arena_strfmt(A, "0x%" PRIx64 "ULL", (uint64_t)a->disp);
 		if (a->reg)
 			tv->base = arena_strfmt(A, "%s + (uint64_t)c->regs->%s", tv->base, a->reg);
 		if (a->index)
