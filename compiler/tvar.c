@@ -1119,8 +1119,12 @@ bool tvar_sdt(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of
 		bool pretty = !strcmp(name, "$$parms") || !strcmp(name, "$$vars");
 
 		if ((str || pretty) && !e->nchain && !addr_of) {
-			if (quiet)	/* @defined: these are always there */
+			if (quiet) {	/* @defined: these are always there */
+				e->tv = arena_calloc(&s->arena, 1, sizeof(*e->tv));
+				e->tv->final = TVF_PRETTY;
+				e->tv->fmt = "";
 				return true;
+			}
 			if (pretty)
 				sdt_pretty(s, dp, e);
 			else	/* a marker has no locals */
