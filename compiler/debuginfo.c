@@ -1007,8 +1007,9 @@ struct debuginfo *debuginfo_user(struct session *s, const char *path, struct loc
 	for (size_t i = 0; i < nph; i++) {
 		GElf_Phdr ph;
 
-		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD && (ph.p_flags & PF_X))
-			di->segs[di->nsegs++] = (struct useg){ ph.p_vaddr, ph.p_memsz, ph.p_offset };
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD)
+			di->segs[di->nsegs++] = (struct useg){ ph.p_vaddr, ph.p_memsz, ph.p_filesz,
+							       ph.p_offset, ph.p_flags & PF_X };
 	}
 	b.di = di;
 	if ((dw = dwfl_module_getdwarf(mod, &bias))) {
@@ -1040,7 +1041,16 @@ bad:
 int64_t debuginfo_file_offset(const struct debuginfo *di, uint64_t addr)
 {
 	for (int i = 0; i < di->nsegs; i++)
-		if (addr >= di->segs[i].vaddr && addr < di->segs[i].vaddr + di->segs[i].memsz)
+		if (di->segs[i].exec && addr >= di->segs[i].vaddr &&
+		    addr < di->segs[i].vaddr + di->segs[i].memsz)
+			return (int64_t)(addr - di->segs[i].vaddr + di->segs[i].offset);
+	return -1;
+}
+
+int64_t debuginfo_data_offset(const struct debuginfo *di, uint64_t addr)
+{
+	for (int i = 0; i < di->nsegs; i++)
+		if (addr >= di->segs[i].vaddr && addr < di->segs[i].vaddr + di->segs[i].filesz)
 			return (int64_t)(addr - di->segs[i].vaddr + di->segs[i].offset);
 	return -1;
 }

@@ -57,10 +57,12 @@ struct debuginfo {
 	bool pie;		/* ET_DYN: loaded at a bias, relocated at run time */
 	struct useg *segs;	/* its PT_LOAD segments, for file offsets */
 	int nsegs;
+	void *sdt;		/* sdt.c's markers (struct vec *), once read */
 };
 
 struct useg {
-	uint64_t vaddr, memsz, offset;
+	uint64_t vaddr, memsz, filesz, offset;
+	bool exec;		/* code (PF_X) */
 };
 
 /*
@@ -109,8 +111,14 @@ struct debuginfo *debuginfo_module(struct session *s, const char *name, struct l
  */
 struct debuginfo *debuginfo_user(struct session *s, const char *path, struct loc loc);
 
-/* the offset in the file of link-time address addr, -1 if no segment maps it */
+/* the offset in the file of link-time address addr, -1 if no code segment maps it */
 int64_t debuginfo_file_offset(const struct debuginfo *di, uint64_t addr);
+
+/*
+ * The same for data: any loaded segment's bytes that come from the file
+ * (an SDT semaphore in .probes), -1 if none maps addr
+ */
+int64_t debuginfo_data_offset(const struct debuginfo *di, uint64_t addr);
 
 /*
  * Where function f's prologue ends: the start of its second line in the

@@ -383,6 +383,11 @@ static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool qu
 	bool cast = e->name && !strcmp(e->name, "@cast");
 	bool var = e->name && !strcmp(e->name, "@var");
 
+	if (!cast && !var && sc->dp && sc->dp->mark && e->name && e->name[0] == '$') {
+		/* an SDT marker's probe: $argN and friends, from its note */
+		tvar_sdt(sc->s, sc->dp, e, addr_of, quiet);
+		return true;
+	}
 	if (!cast && !var && (!sc->dp || !sc->dp->func || !e->name || e->name[0] != '$'))
 		return false;
 	if (!cast && !var && e->name[1] == '$') {	/* $$parms, $$locals, $$vars, $$return */
@@ -1036,7 +1041,9 @@ int elaborate_list(struct session *s, const char *pattern, bool vars, struct str
 		struct strbuf line = STRBUF_INIT;
 
 		sb_puts(&line, dp->matched);
-		if (vars && dp->func)	/* the DWARF variables, as stap -L shows them */
+		if (vars && dp->mark)	/* $arg1:long ..., as stap -L shows them */
+			sb_puts(&line, tvar_sdt_list(s, dp));
+		else if (vars && dp->func)	/* the DWARF variables, as stap -L shows them */
 			sb_puts(&line, tvar_list(s, dp));
 		if (vars) {
 			for (int k = 0; k < dp->locals.n; k++) {

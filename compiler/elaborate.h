@@ -13,6 +13,8 @@
 
 enum sym_kind { SYM_GLOBAL, SYM_LOCAL, SYM_PARAM };
 
+struct sdt_mark;
+
 struct symbol {
 	const char *name;
 	enum sym_kind kind;
@@ -69,6 +71,8 @@ struct dprobe {
 	int entry_reg;
 	int64_t entry_off;
 	int64_t maxactive;	/* .maxactive(N), 0 if not given */
+	const struct sdt_mark *mark;	/* process.mark: the SDT marker */
+	uint64_t ref_ctr;	/* process.mark: its semaphore's file offset, 0 if none */
 	struct stmt *body;
 	struct expr *cond;
 	struct vec locals;	/* struct symbol * */

@@ -24,6 +24,7 @@
 #include "diag.h"
 #include "elaborate.h"
 #include "pretty.h"
+#include "sdt.h"
 #include "tapset.h"
 
 #define ALIAS_DEPTH 32
@@ -138,6 +139,8 @@ static const char *const families[] = {
 	"process.function", "process.function.call", "process.function.return",
 	"process.statement", "process.library.function", "process.library.function.call",
 	"process.library.function.return", "process.library.statement",
+	"process.mark", "process.provider.mark", "process.library.mark",
+	"process.library.provider.mark",
 };
 
 /* -l with a wildcard pattern: the built-in points it matches, as templates */
@@ -760,8 +763,9 @@ static bool user_file(struct derive *d, const struct ppcomp *c, int n, struct up
 
 static uint64_t user_entry(const struct upoint *u, struct dfunc *f, bool ret);
 
-static void push_uprobe(struct derive *d, const struct upoint *u, struct dfunc *f, uint64_t addr,
-			bool ret, const char *point, const struct ppcomp *c, struct vec *out)
+static struct dprobe *push_uprobe(struct derive *d, const struct upoint *u, struct dfunc *f,
+				  uint64_t addr, bool ret, const char *point, const struct ppcomp *c,
+				  struct vec *out)
 {
 	struct session *s = d->s;
 	struct dprobe *dp = arena_calloc(&s->arena, 1, sizeof(*dp));
@@ -773,7 +777,7 @@ static void push_uprobe(struct derive *d, const struct upoint *u, struct dfunc *
 			diag_error(s, c[0].loc, DIAG_SEM_USER_ADDR,
 				   arena_strfmt(&s->arena, "0x%" PRIx64, addr), u->di->path);
 		d->reported = true;
-		return;
+		return NULL;
 	}
 	dp->loc = c[0].loc;
 	dp->family = PF_UPROBE;
@@ -803,6 +807,7 @@ static void push_uprobe(struct derive *d, const struct upoint *u, struct dfunc *
 		fprintf(stderr, "Pass 2: %s: %s at %s offset 0x%" PRIx64 " (%s+0x%" PRIx64 ")\n",
 			point, ret ? "uretprobe" : "uprobe", u->di->path, (uint64_t)off,
 			f ? f->name : "?", f ? addr - f->addr : 0);
+	return dp;
 }
 
 /* where a .function probe stops: past the prologue of unoptimized code (its frame is set up) */
@@ -941,6 +946,86 @@ static void user_statement(struct derive *d, const struct ppcomp *c, int n, stru
 	}
 }
 
+/* the string argument of component c, or NULL after reporting that it needs one */
+static const char *str_arg(struct derive *d, const struct ppcomp *c, const char *what)
+{
+	if (c->arg && c->arg->kind == E_STR && *c->arg->str)
+		return c->arg->str;
+	arg_error(d, c, what);
+	return NULL;
+}
+
+/* process("PATH")[.library("LIB")][.provider("PROV")].mark("NAME"): SDT markers */
+static void user_mark(struct derive *d, const struct ppcomp *c, int n, struct upoint *u,
+		      struct vec *out)
+{
+	struct session *s = d->s;
+	const char *prov = "*", *name, *shown = u->prefix;
+	int i = u->next, before = out->n;
+	const struct vec *marks;
+	struct vec names = {0};
+
+	if (!strcmp(c[i].name, "provider")) {
+		if (!(prov = str_arg(d, &c[i], "needs a provider name pattern such as \"demo\"")))
+			return;
+		shown = arena_strfmt(&s->arena, "%s.provider(\"%s\")", shown, prov);
+		if (++i >= n || strcmp(c[i].name, "mark")) {
+			arg_error(d, &c[i - 1], "needs .mark(\"NAME\") after it");
+			return;
+		}
+	}
+	if (!(name = str_arg(d, &c[i], "needs a marker name pattern such as \"request__start\"")))
+		return;
+	if (i + 1 < n) {
+		arg_error(d, &c[i + 1], "is not valid here");
+		return;
+	}
+	if (!(marks = sdt_marks(s, u->di))) {
+		if (!d->quiet && !d->optional)
+			diag_error(s, c[i].loc, DIAG_SEM_SDT_NONE, u->di->path);
+		d->reported = true;
+		return;
+	}
+	for (int k = 0; k < marks->n; k++) {
+		const struct sdt_mark *m = marks->v[k];
+		struct dprobe *dp;
+		int64_t sem = 0;
+		bool dup = false;
+
+		vec_push(&s->arena, &names, (void *)m->name);
+		if (!sdt_name_match(s, prov, m->provider) || !sdt_name_match(s, name, m->name))
+			continue;
+		for (int j = before; j < out->n && !dup; j++)
+			dup = ((struct partial *)out->v[j])->dp->pc == m->pc;
+		if (dup)
+			continue;
+		if (m->semaphore && (sem = debuginfo_data_offset(u->di, m->semaphore)) <= 0) {
+			if (!d->quiet)
+				diag_error(s, c[i].loc, DIAG_SEM_SDT_SEMAPHORE, m->name, u->di->path);
+			d->reported = true;
+			continue;
+		}
+		dp = push_uprobe(d, u, NULL, m->pc, false,
+				 arena_strfmt(&s->arena, "%s.provider(\"%s\").mark(\"%s\")", u->prefix,
+					      m->provider, m->name), c, out);
+		if (!dp)
+			continue;
+		dp->mark = m;
+		dp->ref_ctr = (uint64_t)sem;
+		/* -l shows the point in the form the script gave, as stap does */
+		dp->matched = arena_strfmt(&s->arena, "%s.mark(\"%s\")", shown, m->name);
+	}
+	if (out->n == before && !d->quiet && !d->optional && !d->reported) {
+		const char *sug = strpbrk(name, "*?[") ? NULL :
+				  elab_suggest(name, (const char **)names.v, names.n);
+
+		diag_error(s, c[i].loc, DIAG_SEM_SDT_NO_MATCH, name, u->di->path);
+		if (sug)
+			diag_hint(s, DIAG_HINT_DID_YOU_MEAN, sug);
+		d->reported = true;
+	}
+}
+
 static void user_point(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
 {
 	struct upoint u = {0};
@@ -951,6 +1036,8 @@ static void user_point(struct derive *d, const struct ppcomp *c, int n, struct v
 		user_function(d, c, n, &u, out);
 	} else if (!strcmp(c[u.next].name, "statement")) {
 		user_statement(d, c, n, &u, out);
+	} else if (!strcmp(c[u.next].name, "mark") || !strcmp(c[u.next].name, "provider")) {
+		user_mark(d, c, n, &u, out);
 	} else {
 		d->unsupported = true;
 		d->unsupported_name = arena_strfmt(&d->s->arena, "process.%s", c[u.next].name);

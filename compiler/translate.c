@@ -1757,7 +1757,10 @@ static const char *kprobe_fields(struct gen *g, struct dprobe *dp, int i)
 			    dp->ret ? "true" : "false", dp->maxactive, entry);
 }
 
-/* probe i's uprobe: the file, the offset in it and the link-time addresses for the load bias */
+/*
+ * probe i's uprobe: the file, the offset in it, the link-time addresses for
+ * the load bias and an SDT marker's semaphore
+ */
 static const char *uprobe_fields(struct gen *g, struct dprobe *dp, int i)
 {
 	const char *path = dp->di->path;
@@ -1774,9 +1777,10 @@ static const char *uprobe_fields(struct gen *g, struct dprobe *dp, int i)
 				     dp->entry_off);
 	}
 	return arena_strfmt(&g->s->arena, ", .path = %s, .offset = 0x%" PRIx64 "UL, .link_addr = 0x%"
-			    PRIx64 "UL, .func_addr = 0x%" PRIx64 "UL, .ret = %s, .target_only = %s%s",
+			    PRIx64 "UL, .func_addr = 0x%" PRIx64 "UL, .ref_ctr_offset = 0x%" PRIx64
+			    "UL, .ret = %s, .target_only = %s%s",
 			    c_string(g, path, strlen(path)), dp->addr, dp->pc,
-			    dp->func ? dp->func->addr : dp->pc, dp->ret ? "true" : "false",
+			    dp->func ? dp->func->addr : dp->pc, dp->ref_ctr, dp->ret ? "true" : "false",
 			    dp->target_only ? "true" : "false", entry);
 }
 

@@ -1031,3 +1031,175 @@ const char *tvar_list(struct session *s, struct dprobe *dp)
 	sb_release(&sb);
 	return r;
 }
+
+/* {=== SDT markers ===} */
+
+/* "no arguments", "1 argument ($arg1)", "3 arguments ($arg1..$arg3)" */
+static const char *sdt_count(struct session *s, int n)
+{
+	if (!n)
+		return "no arguments";
+	if (n == 1)
+		return "1 argument ($arg1)";
+	return arena_strfmt(&s->arena, "%d arguments ($arg1..$arg%d)", n, n);
+}
+
+/* argument a of marker probe dp as a recipe: a register, a constant or the memory at an address */
+static void sdt_recipe(struct session *s, struct dprobe *dp, const struct sdt_arg *a, struct tvar *tv)
+{
+	struct arena *A = &s->arena;
+	const char *sym = "";
+
+	tv->user = true;
+	tv->final = TVF_INT;
+	tv->size = a->size;
+	tv->is_signed = a->is_signed;
+	if (a->sym)	/* a symbol of the file: moved by its load bias (PIE, libraries) */
+		sym = arena_strfmt(A, " + 0x%" PRIx64 "ULL%s", a->sym_addr,
+				   dp->di->pie ? " + _sd_ubias(c)" : "");
+	switch (a->kind) {
+	case SDT_REG:
+		tv->base = a->shift ? arena_strfmt(A, "(((uint64_t)c->regs->%s) >> %d)", a->reg, a->shift) :
+			   arena_strfmt(A, "((uint64_t)c->regs->%s)", a->reg);
+		if (!a->shift && a->size == 8)
+			tv->reg = a->reg;	/* guru writes */
+		break;
+	case SDT_IMM:
+		tv->base = arena_strfmt(A, "(0x%" PRIx64 "ULL%s)", (uint64_t)a->disp, sym);
+		break;
+	case SDT_MEM:
+		tv->base = a->disp < 0 ? arena_strfmt(A, "-0x%" PRIx64 "ULL", -(uint64_t)a->disp) :
+			   arena_strfmt(A, "0x%" PRIx64 "ULL", (uint64_t)a->disp);
+		if (a->reg)
+			tv->base = arena_strfmt(A, "%s + (uint64_t)c->regs->%s", tv->base, a->reg);
+		if (a->index)
+			tv->base = arena_strfmt(A, "%s + (uint64_t)c->regs->%s * %d", tv->base, a->index,
+						a->scale);
+		tv->base = arena_strfmt(A, "(%s%s)", tv->base, sym);
+		tv->base_is_addr = true;
+		break;
+	}
+	tv->is_addr = tv->base_is_addr;
+}
+
+/* $$parms and $$vars of a marker: "$arg1=0x2a $arg2=0x0", as stap prints them */
+static void sdt_pretty(struct session *s, struct dprobe *dp, struct expr *e)
+{
+	struct strbuf fmt = STRBUF_INIT;
+	struct vec args = {0};
+	struct tvar *tv = arena_calloc(&s->arena, 1, sizeof(*tv));
+
+	for (int i = 1; i <= dp->mark->nargs; i++) {
+		struct expr *v = ast_expr(&s->arena, E_TARGET, e->loc);
+
+		v->name = arena_strfmt(&s->arena, "$arg%d", i);
+		sb_printf(&fmt, "%s$arg%d=", i > 1 ? " " : "", i);
+		if (tvar_sdt(s, dp, v, false, true)) {
+			sb_puts(&fmt, "0x%llx");
+			vec_push(&s->arena, &args, v);
+		} else {
+			sb_putc(&fmt, '?');
+		}
+	}
+	tv->final = TVF_PRETTY;
+	tv->fmt = arena_strdup(&s->arena, fmt.buf ? fmt.buf : "");
+	tv->args = (struct expr **)args.v;
+	tv->nargs = args.n;
+	sb_release(&fmt);
+	e->tv = tv;
+	e->type = TY_STRING;
+}
+
+/* e becomes the string literal str */
+static void to_string(struct expr *e, const char *str)
+{
+	e->kind = E_STR;
+	e->str = str;
+	e->len = (uint32_t)strlen(str);
+	e->name = NULL;
+	e->type = TY_STRING;
+}
+
+bool tvar_sdt(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet)
+{
+	const struct sdt_mark *m = dp->mark;
+	const char *name = e->name;
+	struct tvar *tv;
+	struct sdt_arg a;
+	long n = 0;
+	char *end = NULL;
+
+	if (!strncmp(name, "$arg", 4) && name[4] >= '1' && name[4] <= '9')
+		n = strtol(name + 4, &end, 10);
+	if (!n || *end || n > 1000) {
+		bool str = !strcmp(name, "$$name") || !strcmp(name, "$$provider") ||
+			   !strcmp(name, "$$locals");
+		bool pretty = !strcmp(name, "$$parms") || !strcmp(name, "$$vars");
+
+		if ((str || pretty) && !e->nchain && !addr_of) {
+			if (quiet) {	/* @defined: these are always there */
+				e->tv = arena_calloc(&s->arena, 1, sizeof(*e->tv));
+				e->tv->final = TVF_PRETTY;
+				e->tv->fmt = "";
+				return true;
+			}
+			if (pretty)
+				sdt_pretty(s, dp, e);
+			else	/* a marker has no locals */
+				to_string(e, !strcmp(name, "$$name") ? m->name :
+					  !strcmp(name, "$$provider") ? m->provider : "");
+			return true;
+		}
+		if (!quiet) {
+			diag_error(s, e->loc, (str || pretty) ? DIAG_SEM_SDT_ARG_CHAIN : DIAG_SEM_SDT_VAR,
+				   name, m->name);
+			if (!str && !pretty)
+				diag_hint(s, DIAG_HINT_SDT_VARS);
+		}
+		return false;
+	}
+	if (n > m->nargs) {
+		if (!quiet)
+			diag_error(s, e->loc, DIAG_SEM_SDT_ARG_RANGE, name, m->name,
+				   sdt_count(s, m->nargs));
+		return false;
+	}
+	if (!sdt_arg_parse(s, dp->di, m, (int)n - 1, &a)) {
+		if (!quiet)
+			diag_error(s, e->loc, DIAG_SEM_SDT_ARG_OPERAND, name, m->name, m->args[n - 1]);
+		return false;
+	}
+	if (e->nchain) {
+		if (!quiet)
+			diag_error(s, e->loc, DIAG_SEM_SDT_ARG_CHAIN, name);
+		return false;
+	}
+	tv = arena_calloc(&s->arena, 1, sizeof(*tv));
+	sdt_recipe(s, dp, &a, tv);
+	if (addr_of) {
+		if (!tv->is_addr) {
+			if (!quiet)
+				diag_error(s, e->loc, DIAG_SEM_TARGET_ADDR, name);
+			return false;
+		}
+		tv->is_addr = false;
+		tv->size = 8;
+		tv->is_signed = false;
+		tv->reg = NULL;
+	}
+	e->tv = tv;
+	e->type = TY_LONG;
+	return true;
+}
+
+const char *tvar_sdt_list(struct session *s, struct dprobe *dp)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+
+	for (int i = 1; i <= dp->mark->nargs; i++)
+		sb_printf(&sb, " $arg%d:long", i);
+	r = arena_strdup(&s->arena, sb.buf ? sb.buf : "");
+	sb_release(&sb);
+	return r;
+}

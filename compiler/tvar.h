@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "ast.h"
+#include "sdt.h"
 #include "session.h"
 
 struct dprobe;
@@ -89,5 +90,18 @@ bool tvar_var(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of
 
 /* "$skb:struct sk_buff*" and friends for -L: the variables at dp, space-separated */
 const char *tvar_list(struct session *s, struct dprobe *dp);
+
+/*
+ * In the probe of an SDT marker (dp->mark): $argN (from the marker's note:
+ * a register, a constant or the process's memory, of the size and
+ * signedness the note gives), $$name and $$provider (become string
+ * literals), $$parms and $$vars ("$arg1=0x.. $arg2=0x.."). Reports (unless
+ * quiet) and returns false for anything else, and for $argN past the
+ * marker's arguments.
+ */
+bool tvar_sdt(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet);
+
+/* " $arg1:long $arg2:long" for -L */
+const char *tvar_sdt_list(struct session *s, struct dprobe *dp);
 
 #endif

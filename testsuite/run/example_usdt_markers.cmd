@@ -1,0 +1,1 @@
+@PROGS@/sdt_demo >/dev/null

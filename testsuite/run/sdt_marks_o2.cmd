@@ -1,0 +1,1 @@
+@PROGS@/sdt_demo-O2 >/dev/null
