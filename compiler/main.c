@@ -21,6 +21,7 @@
 #include "passes.h"
 #include "pretty.h"
 #include "target.h"
+#include "usyms.h"
 #include "util.h"
 
 #ifndef SONDE_VERSION
@@ -49,6 +50,8 @@ static const char usage_text[] =
 "  -o FILE        write the script's output to FILE\n"
 "  -c CMD         run CMD while the script runs; target() is its pid\n"
 "  -x PID         set target() to PID\n"
+"  -d FILE        also symbolize user addresses in FILE (an executable or\n"
+"                 library) for usymname(), print_ubacktrace()...\n"
 "  -g             guru mode: embedded C, writes to kernel memory\n"
 "  -k             keep the temporary build directory\n"
 "  -u             unoptimized: keep unused globals, functions and probes\n"
@@ -395,9 +398,11 @@ int main(int argc, char **argv)
 			if (s->bufsize_mb < 1 || s->bufsize_mb > 4095)
 				usage_error("invalid buffer size '%s'; expected 1 to 4095 (MB)", optarg);
 			break;
+		case 'd':
+			vec_push(&s->arena, &s->sym_files, optarg);
+			break;
 		case 'T':
 		case 'G':
-		case 'd':
 		case 't':
 		case 'q':
 		case 'b':
@@ -497,7 +502,7 @@ int main(int argc, char **argv)
 	}
 
 	t0 = now_ms();
-	if (elaborate(s, &user) < 0) {
+	if (elaborate(s, &user) < 0 || usyms_load(s) < 0) {
 		diag_pass_failed(s, 2, "elaborate");
 		rc = 1;
 		goto out;
