@@ -930,13 +930,31 @@ static void user_symbols(struct user_builder *b, Dwfl_Module *mod)
 			else
 				hi = mid;
 		}
-		if (lo < (size_t)have.n && ((struct dfunc *)have.v[lo])->addr == sym.st_value)
-			continue;
 		f = arena_calloc(&s->arena, 1, sizeof(*f));
 		/* "malloc@@GLIBC_2.2.5" in a dynamic symbol table is malloc */
 		f->name = at = arena_strdup(&s->arena, name);
 		if ((at = strchr(at, '@')))
 			*at = 0;
+		if (lo < (size_t)have.n && ((struct dfunc *)have.v[lo])->addr == sym.st_value) {
+			/*
+			 * An alias of a DWARF function (libc's malloc is
+			 * __libc_malloc): the same function under the symbol's
+			 * name, so that .function("malloc") finds its DWARF
+			 */
+			const struct dfunc *d = have.v[lo];
+			const char *alias = f->name;
+			bool known = false;
+
+			for (size_t k = lo; k < (size_t)have.n &&
+			     ((struct dfunc *)have.v[k])->addr == sym.st_value; k++)
+				known |= !strcmp(((struct dfunc *)have.v[k])->name, f->name);
+			if (known)
+				continue;
+			*f = *d;
+			f->name = f->symbol = alias;
+			vec_push(&s->arena, &b->funcs, f);
+			continue;
+		}
 		f->symbol = f->name;
 		f->addr = sym.st_value;
 		f->file = "";
