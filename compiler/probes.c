@@ -675,11 +675,13 @@ static const char *find_library(struct session *s, const char *name)
 }
 
 /* the first word of -c, or the executable of -x's process */
-static const char *target_executable(struct session *s)
+const char *probes_target_executable(struct session *s)
 {
 	char buf[PATH_MAX];
 	ssize_t n;
 
+	if (s->target_pid < 0 && !s->cmd)
+		return NULL;
 	if (s->cmd) {
 		size_t len = strcspn(s->cmd, " \t");
 
@@ -718,7 +720,7 @@ static bool user_file(struct derive *d, const struct ppcomp *c, int n, struct up
 			return false;
 		}
 		u->target_only = true;
-		exe = target_executable(s);
+		exe = probes_target_executable(s);
 		arg = s->cmd ? s->cmd : "-x";
 	} else {
 		exe = find_executable(s, arg);

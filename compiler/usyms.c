@@ -291,9 +291,29 @@ static void usyms_file(struct session *s, struct strbuf *out, struct debuginfo *
 	sb_release(&q);
 }
 
+static bool usyms_is_elf(const char *path)
+{
+	char magic[4] = {0};
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return false;
+	if (fread(magic, 1, sizeof(magic), f) != sizeof(magic))
+		magic[0] = 0;
+	fclose(f);
+	return !memcmp(magic, "\177ELF", 4);
+}
+
 int usyms_load(struct session *s)
 {
 	int before = s->nerrors;
+	const char *exe;
+
+	if (!usyms_used(s, "_sd_usym_"))
+		return 0;
+	/* the target's own functions, as process.function probes them (not a shell script's) */
+	if ((exe = probes_target_executable(s)) && usyms_is_elf(exe) && !debuginfo_user(s, exe, NOLOC))
+		return -1;
 
 	for (int i = 0; i < s->sym_files.n; i++) {
 		const char *p = s->sym_files.v[i];
