@@ -52,6 +52,7 @@ static const char usage_text[] =
 "  -x PID         set target() to PID\n"
 "  -d FILE        also symbolize user addresses in FILE (an executable or\n"
 "                 library) for usymname(), print_ubacktrace()...\n"
+"  --ldd          also those of the shared libraries the user files need\n"
 "  -g             guru mode: embedded C, writes to kernel memory\n"
 "  -k             keep the temporary build directory\n"
 "  -u             unoptimized: keep unused globals, functions and probes\n"
@@ -297,7 +298,7 @@ static int syntax_check_files(struct session *s, int n, char **files)
 }
 
 enum {
-	OPT_HELP = 256, OPT_VERSION, OPT_VM, OPT_SYNTAX_CHECK, OPT_DISABLE_CACHE,
+	OPT_HELP = 256, OPT_VERSION, OPT_VM, OPT_SYNTAX_CHECK, OPT_DISABLE_CACHE, OPT_LDD,
 };
 
 static const struct option long_opts[] = {
@@ -306,6 +307,7 @@ static const struct option long_opts[] = {
 	{ "vm", optional_argument, NULL, OPT_VM },
 	{ "syntax-check", no_argument, NULL, OPT_SYNTAX_CHECK },
 	{ "disable-cache", no_argument, NULL, OPT_DISABLE_CACHE },
+	{ "ldd", no_argument, NULL, OPT_LDD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -419,6 +421,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SYNTAX_CHECK:
 			syntax_check = true;
+			break;
+		case OPT_LDD:
+			s->ldd = true;
 			break;
 		case OPT_DISABLE_CACHE:
 			s->no_cache = true;

@@ -652,7 +652,7 @@ static const char *find_executable(struct session *s, const char *name)
 }
 
 /* a shared library by path, or by name in LD_LIBRARY_PATH and the system directories */
-static const char *find_library(struct session *s, const char *name)
+const char *probes_find_library(struct session *s, const char *name)
 {
 	char buf[PATH_MAX];
 	const char *env = getenv("LD_LIBRARY_PATH");
@@ -740,7 +740,7 @@ static bool user_file(struct derive *d, const struct ppcomp *c, int n, struct up
 			arg_error(d, &c[1], "needs the path or name of a shared library, without wildcards");
 			return false;
 		}
-		if (!(exe = find_library(s, lib))) {
+		if (!(exe = probes_find_library(s, lib))) {
 			if (!d->quiet)
 				diag_error(s, c[1].loc, DIAG_SEM_NO_LIBRARY, lib);
 			d->reported = true;

@@ -304,6 +304,34 @@ static bool usyms_is_elf(const char *path)
 	return !memcmp(magic, "\177ELF", 4);
 }
 
+/* --ldd: load the libraries (DT_NEEDED) of a user file that can be found */
+static void usyms_needed(struct session *s, struct debuginfo *di)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(di->mod, &bias);
+	Elf_Scn *scn = NULL;
+
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC || !(data = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t k = 0; k < sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 1); k++) {
+			GElf_Dyn dyn;
+			const char *name, *path;
+
+			if (!gelf_getdyn(data, (int)k, &dyn) || dyn.d_tag == DT_NULL)
+				break;
+			if (dyn.d_tag != DT_NEEDED ||
+			    !(name = elf_strptr(elf, sh.sh_link, dyn.d_un.d_val)) ||
+			    !(path = probes_find_library(s, name)))
+				continue;
+			debuginfo_user(s, path, NOLOC);
+		}
+	}
+}
+
 int usyms_load(struct session *s)
 {
 	int before = s->nerrors;
@@ -327,6 +355,13 @@ int usyms_load(struct session *s)
 			continue;
 		}
 		debuginfo_user(s, arena_strdup(&s->arena, buf), NOLOC);
+	}
+	/* the list grows as libraries are added: theirs are followed too */
+	for (int i = 0; s->ldd && i < s->modules.n; i++) {
+		struct debuginfo *di = s->modules.v[i];
+
+		if (di->user && di->mod)
+			usyms_needed(s, di);
 	}
 	return s->nerrors > before ? -1 : 0;
 }
