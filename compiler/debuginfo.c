@@ -936,14 +936,22 @@ static void user_symbols(struct user_builder *b, Dwfl_Module *mod)
 		if ((at = strchr(at, '@')))
 			*at = 0;
 		if (lo < (size_t)have.n && ((struct dfunc *)have.v[lo])->addr == sym.st_value) {
-			/* another name of a DWARF function (glibc's malloc is __libc_malloc): its DIE too */
-			struct dfunc *g = have.v[lo];
+			/*
+			 * An alias of a DWARF function (libc's malloc is
+			 * __libc_malloc): the same function under the symbol's
+			 * name, so that .function("malloc") finds its DWARF
+			 */
+			const struct dfunc *d = have.v[lo];
+			const char *alias = f->name;
+			bool known = false;
 
-			if (!strcmp(g->name, f->name))
+			for (size_t k = lo; k < (size_t)have.n &&
+			     ((struct dfunc *)have.v[k])->addr == sym.st_value; k++)
+				known |= !strcmp(((struct dfunc *)have.v[k])->name, f->name);
+			if (known)
 				continue;
-			*f = (struct dfunc){ .name = f->name, .symbol = f->name, .addr = g->addr,
-					     .die = g->die, .file = g->file, .line = g->line,
-					     .flags = g->flags };
+			*f = *d;
+			f->name = f->symbol = alias;
 			vec_push(&s->arena, &b->funcs, f);
 			continue;
 		}

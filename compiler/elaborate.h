@@ -102,6 +102,10 @@ const char *elab_suggest(const char *name, const char **cands, int n);
 
 /* probes.c */
 void probes_derive(struct session *s, struct probe *user);
+/* a shared library by path, or by name as the dynamic linker finds it; NULL if none */
+const char *probes_find_library(struct session *s, const char *name);
+/* the -c command's executable or the -x process's, absolute; NULL if none */
+const char *probes_target_executable(struct session *s);
 void probes_list_families(struct session *s, const char *pattern, struct vec *out);
 
 /* types.c */

@@ -21,6 +21,7 @@
 #include "passes.h"
 #include "pretty.h"
 #include "target.h"
+#include "usyms.h"
 #include "util.h"
 
 #ifndef SONDE_VERSION
@@ -49,6 +50,9 @@ static const char usage_text[] =
 "  -o FILE        write the script's output to FILE\n"
 "  -c CMD         run CMD while the script runs; target() is its pid\n"
 "  -x PID         set target() to PID\n"
+"  -d FILE        also symbolize user addresses in FILE (an executable or\n"
+"                 library) for usymname(), print_ubacktrace()...\n"
+"  --ldd          also those of the shared libraries the user files need\n"
 "  -g             guru mode: embedded C, writes to kernel memory\n"
 "  -k             keep the temporary build directory\n"
 "  -u             unoptimized: keep unused globals, functions and probes\n"
@@ -294,7 +298,7 @@ static int syntax_check_files(struct session *s, int n, char **files)
 }
 
 enum {
-	OPT_HELP = 256, OPT_VERSION, OPT_VM, OPT_SYNTAX_CHECK, OPT_DISABLE_CACHE,
+	OPT_HELP = 256, OPT_VERSION, OPT_VM, OPT_SYNTAX_CHECK, OPT_DISABLE_CACHE, OPT_LDD,
 };
 
 static const struct option long_opts[] = {
@@ -303,6 +307,7 @@ static const struct option long_opts[] = {
 	{ "vm", optional_argument, NULL, OPT_VM },
 	{ "syntax-check", no_argument, NULL, OPT_SYNTAX_CHECK },
 	{ "disable-cache", no_argument, NULL, OPT_DISABLE_CACHE },
+	{ "ldd", no_argument, NULL, OPT_LDD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -395,9 +400,11 @@ int main(int argc, char **argv)
 			if (s->bufsize_mb < 1 || s->bufsize_mb > 4095)
 				usage_error("invalid buffer size '%s'; expected 1 to 4095 (MB)", optarg);
 			break;
+		case 'd':
+			vec_push(&s->arena, &s->sym_files, optarg);
+			break;
 		case 'T':
 		case 'G':
-		case 'd':
 		case 't':
 		case 'q':
 		case 'b':
@@ -414,6 +421,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SYNTAX_CHECK:
 			syntax_check = true;
+			break;
+		case OPT_LDD:
+			s->ldd = true;
 			break;
 		case OPT_DISABLE_CACHE:
 			s->no_cache = true;
@@ -497,7 +507,7 @@ int main(int argc, char **argv)
 	}
 
 	t0 = now_ms();
-	if (elaborate(s, &user) < 0) {
+	if (elaborate(s, &user) < 0 || usyms_load(s) < 0) {
 		diag_pass_failed(s, 2, "elaborate");
 		rc = 1;
 		goto out;

@@ -655,7 +655,7 @@ static const char *find_executable(struct session *s, const char *name)
 }
 
 /* a shared library by path, or by name in LD_LIBRARY_PATH and the system directories */
-static const char *find_library(struct session *s, const char *name)
+const char *probes_find_library(struct session *s, const char *name)
 {
 	char buf[PATH_MAX];
 	const char *env = getenv("LD_LIBRARY_PATH");
@@ -678,11 +678,13 @@ static const char *find_library(struct session *s, const char *name)
 }
 
 /* the first word of -c, or the executable of -x's process */
-static const char *target_executable(struct session *s)
+const char *probes_target_executable(struct session *s)
 {
 	char buf[PATH_MAX];
 	ssize_t n;
 
+	if (s->target_pid < 0 && !s->cmd)
+		return NULL;
 	if (s->cmd) {
 		size_t len = strcspn(s->cmd, " \t");
 
@@ -721,7 +723,7 @@ static bool user_file(struct derive *d, const struct ppcomp *c, int n, struct up
 			return false;
 		}
 		u->target_only = true;
-		exe = target_executable(s);
+		exe = probes_target_executable(s);
 		arg = s->cmd ? s->cmd : "-x";
 	} else {
 		exe = find_executable(s, arg);
@@ -741,7 +743,7 @@ static bool user_file(struct derive *d, const struct ppcomp *c, int n, struct up
 			arg_error(d, &c[1], "needs the path or name of a shared library, without wildcards");
 			return false;
 		}
-		if (!(exe = find_library(s, lib))) {
+		if (!(exe = probes_find_library(s, lib))) {
 			if (!d->quiet)
 				diag_error(s, c[1].loc, DIAG_SEM_NO_LIBRARY, lib);
 			d->reported = true;

@@ -58,6 +58,8 @@ struct session {
 	const char *module_name;/* -m */
 	const char *output;	/* -o */
 	const char *cmd;	/* -c */
+	struct vec sym_files;	/* const char *: -d PATH, user files to symbolize */
+	bool ldd;		/* --ldd: and the libraries they need */
 	long target_pid;	/* -x */
 	int bufsize_mb;		/* -s */
 	const char *list_pattern;	/* -l / -L */

@@ -38,6 +38,7 @@
 #include "locks.h"
 #include "pretty.h"
 #include "tvar.h"
+#include "usyms.h"
 
 struct aggspec;
 
@@ -1815,6 +1816,7 @@ static void timers(struct gen *g)
 	family_table(g, PF_PROFILE, "sd_profile", "sd_profiles", NULL);
 	family_table(g, PF_KPROBE, "sd_kprobe", "sd_kprobes", kprobe_fields);
 	family_table(g, PF_UPROBE, "sd_uprobe", "sd_uprobes", uprobe_fields);
+	usyms_emit(g->s, g->out);
 }
 
 static const char glue[] =
@@ -1838,6 +1840,7 @@ static const char glue[] =
 "void _sd_on_start(void)\n"
 "{\n"
 "\tatomic_set(&_sd_state, SD_RUNNING);\n"
+"\t_sd_usyms_start(sd_usym_files, sd_usym_files_n);\n"
 "\tsd_run_all(sd_begin, true);\n"
 "\t/* kernel probes after the begin probes; a failure ends the script */\n"
 "\tif (atomic_read(&_sd_state) == SD_RUNNING &&\n"
@@ -1865,6 +1868,7 @@ static const char glue[] =
 "\tif (atomic_read(&_sd_failed))\n"
 "\t\tfor (const struct sd_probe *p = sd_error_probes; p->fn; p++)\n"
 "\t\t\t_sd_run(p, NULL, true);\n"
+"\t_sd_usyms_stop();\n"
 "\tatomic_set(&_sd_state, SD_STOPPED);\n"
 "\t_sd_transport_done(atomic_long_read(&_sd_errors), atomic_long_read(&_sd_skipped));\n"
 "}\n"
@@ -1926,6 +1930,7 @@ static const char glue[] =
 "\t}\n"
 "\t_sd_kprobes_unregister(sd_kprobes, sd_kprobes_n);\n"
 "\t_sd_uprobes_unregister(sd_uprobes, sd_uprobes_n);\n"
+"\t_sd_usyms_stop();\n"
 "\t_sd_profiles_free(sd_profiles, sd_profiles_n);\n"
 "\tsd_data_free();\n"
 "\t_sd_contexts_free();\n"

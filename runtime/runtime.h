@@ -67,6 +67,7 @@
 #include "profile.h"
 #include "kprobes.h"
 #include "uprobes.h"
+#include "usym.h"
 
 #ifndef SD_RUNTIME_OBJECT
 #include "regex.h"

@@ -1,0 +1,1 @@
+@PROGS@/uframes >/dev/null
