@@ -478,6 +478,40 @@ static void push_kprobe(struct derive *d, struct debuginfo *di, struct dfunc *f,
 			"ftrace-based (the function's fentry call)" : "int3 breakpoint");
 }
 
+/*
+ * A statement's "FUNC@FILE:LINE[-LINE|*]" or "FUNC@FILE+N" (N lines after
+ * FUNC's declaration: *rel, else -1); false after an error (what says
+ * which other form the point also takes)
+ */
+static bool stmt_spec(struct derive *d, const struct ppcomp *sc, const char *spec, const char *what,
+		      const char **name, const char **file, int *lo, int *hi, int *rel)
+{
+	struct session *s = d->s;
+	const char *at = spec ? strchr(spec, '@') : NULL;
+
+	*rel = -1;
+	*lo = *hi = 0;
+	if (at && strchr(at, '+') && !strchr(at, ':')) {
+		char *end;
+		const char *p2 = strchr(at, '+');
+
+		*name = arena_strndup(&s->arena, spec, (size_t)(at - spec));
+		*file = arena_strndup(&s->arena, at + 1, (size_t)(p2 - at - 1));
+		*rel = (int)strtol(p2 + 1, &end, 10);
+		if (*end || *rel < 0 || *rel > 100000 || !**name || !**file) {
+			arg_error(d, sc, "needs \"FUNCTION@FILE+LINES\" with a number of lines");
+			return false;
+		}
+		return true;
+	}
+	if (!spec || !split_spec(d, sc, spec, name, file, lo, hi) || !*lo) {
+		if (!spec || !strchr(spec, ':') || *lo)
+			arg_error(d, sc, what);
+		return false;
+	}
+	return true;
+}
+
 /* kernel.statement("FUNC@FILE:LINE[-LINE|*]") and kernel.statement("FUNC+OFFSET") */
 static void kernel_statement(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
 {
@@ -504,21 +538,8 @@ static void kernel_statement(struct derive *d, const struct ppcomp *c, int n, st
 			arg_error(d, &c[1], "needs \"FUNCTION+OFFSET\" with a number of bytes");
 			return;
 		}
-	} else if (spec && (plus = strchr(spec, '@')) && strchr(plus, '+') && !strchr(plus, ':')) {
-		/* FUNC@FILE+N: N lines after the function's declaration */
-		char *end;
-		const char *p2 = strchr(plus, '+');
-
-		name = arena_strndup(&s->arena, spec, (size_t)(plus - spec));
-		file = arena_strndup(&s->arena, plus + 1, (size_t)(p2 - plus - 1));
-		rel = (int)strtol(p2 + 1, &end, 10);
-		if (*end || rel < 0 || rel > 100000 || !*name || !*file) {
-			arg_error(d, &c[1], "needs \"FUNCTION@FILE+LINES\" with a number of lines");
-			return;
-		}
-	} else if (!spec || !split_spec(d, &c[1], spec, &name, &file, &lo, &hi) || !lo) {
-		if (!spec || !strchr(spec, ':') || lo)
-			arg_error(d, &c[1], "needs \"FUNCTION@FILE:LINE\" or \"FUNCTION+OFFSET\"");
+	} else if (!stmt_spec(d, &c[1], spec, "needs \"FUNCTION@FILE:LINE\" or \"FUNCTION+OFFSET\"",
+			      &name, &file, &lo, &hi, &rel)) {
 		return;
 	}
 	if (!(di = point_di(d, c, &prefix)))
@@ -892,7 +913,7 @@ static void user_statement(struct derive *d, const struct ppcomp *c, int n, stru
 	struct session *s = d->s;
 	const struct ppcomp *sc = &c[u->next];
 	const char *spec = sc->arg && sc->arg->kind == E_STR ? sc->arg->str : NULL;
-	const char *name, *file, *plus;
+	const char *name, *file;
 	int lo = 0, hi = 0, rel = -1, before = out->n;
 	struct vec found = {0};
 
@@ -908,22 +929,9 @@ static void user_statement(struct derive *d, const struct ppcomp *c, int n, stru
 							    u->prefix, a), c, out);
 		return;
 	}
-	if (spec && (plus = strchr(spec, '@')) && strchr(plus, '+') && !strchr(plus, ':')) {
-		char *end;
-		const char *p2 = strchr(plus, '+');
-
-		name = arena_strndup(&s->arena, spec, (size_t)(plus - spec));
-		file = arena_strndup(&s->arena, plus + 1, (size_t)(p2 - plus - 1));
-		rel = (int)strtol(p2 + 1, &end, 10);
-		if (*end || rel < 0 || rel > 100000 || !*name || !*file) {
-			arg_error(d, sc, "needs \"FUNCTION@FILE+LINES\" with a number of lines");
-			return;
-		}
-	} else if (!spec || !split_spec(d, sc, spec, &name, &file, &lo, &hi) || !lo) {
-		if (!spec || !strchr(spec, ':') || lo)
-			arg_error(d, sc, "needs \"FUNCTION@FILE:LINE\" or an address");
+	if (!stmt_spec(d, sc, spec, "needs \"FUNCTION@FILE:LINE\" or an address", &name, &file, &lo,
+		       &hi, &rel))
 		return;
-	}
 	debuginfo_match(s, u->di, name, file, 0, 0, &found);
 	for (int k = 0; k < found.n; k++) {
 		struct dfunc *f = found.v[k];
