@@ -1,10 +1,12 @@
 # guest.sh - the guest side of the probe-overhead benchmark (busybox sh),
 # the payload's run.sh. testsuite/bench/probecost.sh writes params.sh
-# beside it: N (write calls per run), ROUNDS, SONDE_KO, SONDE_MOD and
-# BT_PROG (the bpftrace program; empty: no bpftrace in the payload).
+# beside it: N (calls per run), ROUNDS, SONDE_KO, SONDE_MOD, BT_PROG (the
+# bpftrace program; empty: no bpftrace in the payload), KIND (kprobe or
+# uprobe), LOOP (the timed program: bin/writeloop, or callloop at its
+# host path), FLOOR_MOD and FLOOR_ARGS (the floor module, its parameters).
 #
 # Each round runs every configuration once, in an order that rotates from
-# round to round: base (no probe), floor (the empty kprobe module), sonde
+# round to round: base (no probe), floor (the empty probe module), sonde
 # (the script's module under sonde-run) and bpftrace. Every step has a time
 # limit. Lines for the host start with "PC ":
 #   PC CONFIG ROUND WHOLE BEST  ns per write(2) of one run: over the whole
@@ -58,7 +60,7 @@ stop() {
 }
 # one timed run of the loop; prints the ns per call, or nothing
 loop() {
-	timeout 120 $pin bin/writeloop "$N" 2>/dev/null
+	timeout 120 $pin "$LOOP" "$N" 2>/dev/null
 }
 # reason FILE: the first lines of FILE on one line
 reason() {
@@ -73,13 +75,15 @@ run_base() {
 	ns=$(loop) && [ -n "$ns" ] && say base "$1" "$ns"
 }
 run_floor() {
-	if ! timeout 30 insmod ko/sd_bench_floor.ko >/tmp/floor.out 2>&1; then
-		skip_floor="insmod failed: $(reason /tmp/floor.out)"
+	# shellcheck disable=SC2086 # FLOOR_ARGS: the module's parameters
+	if ! timeout 30 insmod "ko/$FLOOR_MOD.ko" $FLOOR_ARGS >/tmp/floor.out 2>&1; then
+		skip_floor="insmod failed: $(reason /tmp/floor.out) $(dmesg | grep "$FLOOR_MOD" | tail -n 1)"
 		return
 	fi
-	[ "$1" = 1 ] && say note "kprobes: $(grep ksys_write /sys/kernel/debug/kprobes/list 2>/dev/null | tr '\n' ' ')"
+	[ "$1" = 1 ] && [ "$KIND" = kprobe ] &&
+		say note "kprobes: $(grep ksys_write /sys/kernel/debug/kprobes/list 2>/dev/null | tr '\n' ' ')"
 	ns=$(loop) && [ -n "$ns" ] && say floor "$1" "$ns"
-	timeout 30 rmmod sd_bench_floor || say note "rmmod sd_bench_floor failed"
+	timeout 30 rmmod "$FLOOR_MOD" || say note "rmmod $FLOOR_MOD failed"
 }
 run_sonde() {
 	bin/sonde-run "ko/$SONDE_KO" >/tmp/sonde.out 2>&1 &
@@ -111,7 +115,7 @@ run_bpftrace() {
 
 if [ -n "$pin" ]; then say note "guest: $(nproc) CPUs, the loop pinned to CPU 0"
 else say note "guest: $(nproc) CPUs, the loop not pinned (no taskset)"; fi
-timeout 60 bin/writeloop 20000 >/dev/null	# warm-up
+timeout 60 "$LOOP" $((N / 10)) >/dev/null	# warm-up
 set -- base floor sonde bpftrace
 r=1 took=
 while [ "$r" -le "$ROUNDS" ]; do
