@@ -67,6 +67,22 @@ reason() {
 	head -n 3 "$1" 2>/dev/null | tr '\n' ' ' | cut -c1-200
 }
 
+# timed CONFIG ROUND NS COUNT OUTFILE: the run's time and count. A run
+# whose probe did not count every call (not yet in place, or gone) did
+# not measure it: its time is left out, with what the tool printed.
+timed() {
+	case $4 in
+	'' | *[!0-9]*) _ok= ;;
+	*) [ "$4" -ge "$N" ] && _ok=1 || _ok= ;;
+	esac
+	if [ -n "$_ok" ]; then
+		[ -n "$3" ] && say "$1" "$2" "$3"
+	else
+		say note "$1 round $2 counted ${4:-nothing}, its time ($3) left out: $(reason "$5")"
+	fi
+	say count "$1" "$2" "$4"
+}
+
 skip_floor='' skip_sonde='' skip_bpftrace=''
 [ -n "$BT_PROG" ] || skip_bpftrace="not in the payload"
 [ -n "$SONDE_KO" ] || skip_sonde="no module (sonde -p4 failed)"
@@ -96,8 +112,9 @@ run_sonde() {
 	fi
 	ns=$(loop)
 	stop "$pid" INT 15 "sonde-run (round $1)"
-	[ -n "$ns" ] && say sonde "$1" "$ns"
-	say count sonde "$1" "$(sed -n 's/^n=//p' /tmp/sonde.out | head -n 1)"
+	cnt=$(sed -n 's/^n=//p' /tmp/sonde.out | head -n 1)
+	grep -v '^ready' /tmp/sonde.out >/tmp/sonde.why
+	timed sonde "$1" "$ns" "$cnt" /tmp/sonde.why
 }
 run_bpftrace() {
 	bin/bpftrace -e "$BT_PROG" >/tmp/bt.out 2>&1 &
@@ -109,8 +126,7 @@ run_bpftrace() {
 	fi
 	ns=$(loop)
 	stop "$pid" INT 15 "bpftrace (round $1)"
-	[ -n "$ns" ] && say bpftrace "$1" "$ns"
-	say count bpftrace "$1" "$(sed -n 's/^@n: *//p' /tmp/bt.out | head -n 1)"
+	timed bpftrace "$1" "$ns" "$(sed -n 's/^@n: *//p' /tmp/bt.out | head -n 1)" /tmp/bt.out
 }
 
 if [ -n "$pin" ]; then say note "guest: $(nproc) CPUs, the loop pinned to CPU 0"
