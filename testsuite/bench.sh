@@ -7,11 +7,13 @@
 # cached, the size of the .ko, Debian's stap -p4 on the same scripts, the
 # first build for a new kernel tree (its feature tests) and `sonde --vm` up
 # to the script's first line of output. Last, what a kernel probe on the
-# write(2) path costs, in one guest per kernel (testsuite/bench/probecost.sh).
+# write(2) path costs, and what a uprobe on an empty user function costs, in
+# one guest per kernel each (testsuite/bench/probecost.sh).
 # RUNS and COLD_RUNS set the counts; BENCH_VM=0 skips the guests,
-# BENCH_STAP=0 skips stap -p4, BENCH_PROBE=0 skips the probe-overhead
-# section and BENCH_ONLY=probe runs only that section (its own knobs:
-# PROBE_N, PROBE_ROUNDS, BENCH_BPFTRACE=0; see probecost.sh).
+# BENCH_STAP=0 skips stap -p4, BENCH_PROBE=0 skips both probe-overhead
+# sections, BENCH_ONLY=probe runs only the kernel probe's and
+# BENCH_ONLY=uprobe only the uprobe's (their own knobs: PROBE_N,
+# PROBE_ROUNDS, BENCH_BPFTRACE=0; see probecost.sh).
 cd "$(dirname "$0")/.." || exit 2
 
 # The probe whose cost the probe-overhead section measures (with DWARF, as
@@ -23,6 +25,10 @@ export PROBE_POINT
 if [ "${BENCH_ONLY:-}" = probe ]; then
 	# shellcheck disable=SC2046
 	exec sh testsuite/bench/probecost.sh $(bash vm/setup.sh 2>/dev/null)
+fi
+if [ "${BENCH_ONLY:-}" = uprobe ]; then
+	# shellcheck disable=SC2046
+	PROBE_KIND=uprobe exec sh testsuite/bench/probecost.sh $(bash vm/setup.sh 2>/dev/null)
 fi
 SONDE=$PWD/build/sonde
 RUNS=${RUNS:-7}
@@ -262,4 +268,8 @@ if [ "${BENCH_PROBE:-1}" != 0 ]; then
 	sh testsuite/bench/probecost.sh $kernels
 	echo
 	echo "target: sonde's added ns per call <= 1.2 x the bare kprobe's"
+	# shellcheck disable=SC2086
+	PROBE_KIND=uprobe sh testsuite/bench/probecost.sh $kernels
+	echo
+	echo "target: sonde's added ns per call <= 1.2 x the bare uprobe's"
 fi

@@ -1,6 +1,8 @@
 #!/bin/sh
-# probecost.sh KVER... - the probe-overhead section of `make bench`: what a
-# kernel probe on the write(2) path costs, in one guest boot per kernel.
+# probecost.sh KVER... - the probe-overhead sections of `make bench`: what a
+# kernel probe on the write(2) path costs (PROBE_KIND=kprobe, the default),
+# or what a uprobe on an empty user function costs (PROBE_KIND=uprobe), in
+# one guest boot per kernel.
 #
 # A static program (probecost/writeloop.c) times N write(fd, buf, 1) calls
 # to /dev/null; the guest (probecost/guest.sh) runs it ROUNDS times for each
@@ -10,20 +12,48 @@
 # and the spread, the ns added per call and sonde's added cost as a multiple
 # of the bare kprobe's. Debian's stap -p4 is tried on the host.
 #
-# Environment: SONDE (build/sonde), PROBE_POINT (set by bench.sh),
-# PROBE_N (write calls per run), PROBE_ROUNDS, PROBE_TIMEOUT (seconds per
-# guest), BENCH_STAP=0 (no stap -p4), BENCH_BPFTRACE=0 (no bpftrace).
+# PROBE_KIND=uprobe does the same with uprobes: a static program
+# (uprobecost/callloop.c) times N calls of empty(), a function that does
+# nothing; the floor is a module with one uprobe consumer on it whose
+# handler does nothing (uprobecost/ufloor.c, given the file and the offset
+# of empty() in it, read from the ELF here); sonde's probe is
+# process("PROG").function("empty") { n++ }, bpftrace's uprobe:PROG:empty.
+# The program lies in the guest at the path it has here (the payload's
+# rootfs/), as the probes name it.
+#
+# Environment: SONDE (build/sonde), PROBE_KIND, PROBE_POINT (kprobe only;
+# set by bench.sh), PROBE_N (calls per run), PROBE_ROUNDS, PROBE_TIMEOUT
+# (seconds per guest), BENCH_STAP=0 (no stap -p4), BENCH_BPFTRACE=0 (no
+# bpftrace).
 cd "$(dirname "$0")/../.." || exit 2
 top=$PWD
 SONDE=${SONDE:-$top/build/sonde}
-POINT=${PROBE_POINT:-'kernel.function("ksys_write")'}
-N=${PROBE_N:-200000}
+KIND=${PROBE_KIND:-kprobe}
 ROUNDS=${PROBE_ROUNDS:-11}
 TIMEOUT=${PROBE_TIMEOUT:-400}
 src=$top/testsuite/bench/probecost
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 [ $# -gt 0 ] || set -- 6.1 6.12
+case $KIND in
+kprobe)
+	POINT=${PROBE_POINT:-'kernel.function("ksys_write")'}
+	N=${PROBE_N:-200000}
+	floor_src=$src floor_mod=sd_bench_floor floor_label="bare kprobe (floor)"
+	;;
+uprobe)
+	# the program, at a path the guest gives it too
+	prog=$tmp/callloop
+	POINT="process(\"$prog\").function(\"empty\")"
+	N=${PROBE_N:-50000}
+	floor_src=$top/testsuite/bench/uprobecost floor_mod=sd_bench_ufloor
+	floor_label="bare uprobe (floor)"
+	;;
+*)
+	echo "probecost.sh: PROBE_KIND is kprobe or uprobe, not $KIND" >&2
+	exit 2
+	;;
+esac
 
 # the script sonde and stap run: count the calls, say when the probes are
 # in place, print the count at the end
@@ -33,19 +63,53 @@ probe begin { printf("ready\n") }
 probe $POINT { n++ }
 probe end { printf("n=%d\n", n) }
 EOS
-bt_prog='BEGIN { printf("ready\n"); } kprobe:ksys_write { @n = count(); }'
-
 echo
-echo "kernel probe overhead: ns per write(fd, buf, 1) to /dev/null; $ROUNDS interleaved"
-echo "rounds of each configuration, one guest boot per kernel. A run is $N calls in 20"
-echo "batches; as the host's other work stalls the TCG guest at random, each run counts"
-echo "its fastest batch (the whole run's figure is beside it). TCG makes a guest's"
-echo "syscall far slower than a real machine's: compare the added ns."
-echo "sonde's probe: $POINT { n++ }"
-
-if ! gcc -O2 -static -o "$tmp/writeloop" "$src/writeloop.c" 2>"$tmp/gcc.err"; then
-	echo "  (cannot build writeloop statically: $(head -n 1 "$tmp/gcc.err"); section skipped)"
-	exit 0
+if [ "$KIND" = kprobe ]; then
+	bt_prog='BEGIN { printf("ready\n"); } kprobe:ksys_write { @n = count(); }'
+	echo "kernel probe overhead: ns per write(fd, buf, 1) to /dev/null; $ROUNDS interleaved"
+	echo "rounds of each configuration, one guest boot per kernel. A run is $N calls in 20"
+	echo "batches; as the host's other work stalls the TCG guest at random, each run counts"
+	echo "its fastest batch (the whole run's figure is beside it). TCG makes a guest's"
+	echo "syscall far slower than a real machine's: compare the added ns."
+	echo "sonde's probe: $POINT { n++ }"
+	if ! gcc -O2 -static -o "$tmp/writeloop" "$src/writeloop.c" 2>"$tmp/gcc.err"; then
+		echo "  (cannot build writeloop statically: $(head -n 1 "$tmp/gcc.err"); section skipped)"
+		exit 0
+	fi
+	loop=bin/writeloop
+else
+	bt_prog="BEGIN { printf(\"ready\\n\"); } uprobe:$prog:empty { @n = count(); }"
+	echo "uprobe overhead: ns per call of an empty user function; $ROUNDS interleaved rounds"
+	echo "of each configuration, one guest boot per kernel. A run is $N calls in 20 batches;"
+	echo "each run counts its fastest batch (the whole run's figure is beside it), as the"
+	echo "kernel probe section does. A hit is a breakpoint trap and a single step: compare"
+	echo "the added ns."
+	echo "sonde's probe: $POINT { n++ }"
+	if ! gcc -O2 -g -static -o "$prog" "$top/testsuite/bench/uprobecost/callloop.c" 2>"$tmp/gcc.err"; then
+		echo "  (cannot build callloop statically: $(head -n 1 "$tmp/gcc.err"); section skipped)"
+		exit 0
+	fi
+	# the file offset of empty(): its address, less the address of the
+	# loadable segment that holds it, plus that segment's file offset
+	addr=$(readelf -sW "$prog" | awk '$4 == "FUNC" && $8 == "empty" { print $2; exit }')
+	off=
+	if [ -n "$addr" ]; then
+		a=$((0x$addr))
+		# LOAD Offset VirtAddr PhysAddr FileSiz MemSiz Flg Align
+		off=$(readelf -lW "$prog" | awk '$1 == "LOAD" { print $2, $3, $5 }' | {
+			while read -r o v f; do
+				if [ "$a" -ge $((v)) ] && [ "$a" -lt $((v + f)) ]; then
+					printf '0x%x\n' $((a - v + o))
+					break
+				fi
+			done })
+	fi
+	if [ -z "$off" ]; then
+		echo "  (no symbol empty in a loadable segment of callloop; section skipped)"
+		exit 0
+	fi
+	loop=$prog
+	echo "the uprobe: $prog, empty() at $(printf 0x%x "$a"), file offset $off"
 fi
 loader=$top/build/sonde-run.static
 [ -x "$loader" ] || { echo "  (no $loader: run make all; section skipped)"; exit 0; }
@@ -94,13 +158,31 @@ for k in "$@"; do
 	pl=$tmp/pl-$kver
 	rm -rf "$pl"
 	mkdir -p "$pl/bin" "$pl/ko" "$tmp/floor-$kver"
-	cp "$src/floor.c" "$src/Kbuild" "$tmp/floor-$kver/"
-	if ! make -C "$tree" M="$tmp/floor-$kver" modules >"$tmp/floor.log" 2>&1; then
+	cp "$floor_src"/*.c "$floor_src/Kbuild" "$tmp/floor-$kver/"
+	floor_args=
+	if [ "$KIND" = uprobe ]; then
+		# a compile test: 6.12's uprobe_register() returns the uprobe,
+		# older ones an int (see ufloor.c)
+		if make -C "$tree" M="$tmp/floor-$kver" KCFLAGS="${KCFLAGS:-} -DSD_UFLOOR_PTR" \
+			modules >"$tmp/floor.log" 2>&1; then
+			fbuilt=1
+		else
+			make -C "$tree" M="$tmp/floor-$kver" clean >/dev/null 2>&1
+			make -C "$tree" M="$tmp/floor-$kver" modules >"$tmp/floor.log" 2>&1 && fbuilt=1 || fbuilt=0
+		fi
+		floor_args="path=$prog offset=$off"
+		mkdir -p "$pl/rootfs$(dirname "$prog")"
+		cp -p "$prog" "$pl/rootfs$prog"
+	else
+		make -C "$tree" M="$tmp/floor-$kver" modules >"$tmp/floor.log" 2>&1 && fbuilt=1 || fbuilt=0
+		cp "$tmp/writeloop" "$pl/bin/"
+	fi
+	if [ "$fbuilt" != 1 ]; then
 		echo "  (the floor module does not build; see below; not measured)"
 		tail -n 5 "$tmp/floor.log" | sed 's/^/    /'
 		continue
 	fi
-	cp "$tmp/floor-$kver/sd_bench_floor.ko" "$pl/ko/"
+	cp "$tmp/floor-$kver/$floor_mod.ko" "$pl/ko/"
 	bash "$top/vm/debuginfo.sh" "$kver" >/dev/null 2>"$tmp/debuginfo.err" || cat "$tmp/debuginfo.err" >&2
 	# shellcheck disable=SC2086 # PROBE_SONDE_OPTS: extra sonde options, e.g. -D STP_NO_OVERLOAD
 	ko=$("$SONDE" -r "$tree" -p4 ${PROBE_SONDE_OPTS:-} "$tmp/count.stp" 2>"$tmp/sonde.err")
@@ -111,12 +193,12 @@ for k in "$@"; do
 		cp "$ko" "$pl/ko/"
 		sonde_ko=$(basename "$ko") sonde_mod=$(basename "$ko" .ko)
 	fi
-	cp "$tmp/writeloop" "$loader" "$pl/bin/"
-	mv "$pl/bin/sonde-run.static" "$pl/bin/sonde-run"
+	cp "$loader" "$pl/bin/sonde-run"
 	[ -n "$bt" ] && cp "$bt" "$pl/bin/bpftrace"
 	cp "$src/guest.sh" "$pl/run.sh"
 	{
 		printf '%s\n' "N=$N ROUNDS=$ROUNDS SONDE_KO='$sonde_ko' SONDE_MOD='$sonde_mod'"
+		printf '%s\n' "KIND=$KIND LOOP='$loop' FLOOR_MOD=$floor_mod FLOOR_ARGS='$floor_args'"
 		[ -n "$bt" ] && printf "BT_PROG='%s'\n" "$bt_prog" || echo "BT_PROG="
 	} >"$pl/params.sh"
 
@@ -155,9 +237,9 @@ $msg"
 	printf '  %-22s %35s %7s   %18s\n' "" "ns/call, fastest batch of a run" "" "whole run"
 	printf '  %-22s %8s %8s %8s %8s %7s   %9s %8s\n' configuration median min max added "/floor" median added
 	row "no probe" "$tmp/ns.base"
-	row "bare kprobe (floor)" "$tmp/ns.floor" "$bb" "$ba"
-	[ -n "$sonde_ko" ] && row "sonde $(echo "$POINT" | sed 's/(.*//')" "$tmp/ns.sonde" "$bb" "$ba" "$fl"
-	[ -n "$bt" ] && row "bpftrace kprobe" "$tmp/ns.bpftrace" "$bb" "$ba" "$fl"
+	row "$floor_label" "$tmp/ns.floor" "$bb" "$ba"
+	[ -n "$sonde_ko" ] && row "sonde $(echo "$POINT" | sed 's/("[^"]*")//g')" "$tmp/ns.sonde" "$bb" "$ba" "$fl"
+	[ -n "$bt" ] && row "bpftrace $KIND" "$tmp/ns.bpftrace" "$bb" "$ba" "$fl"
 	[ -n "$stap_line" ] && printf '%s\n' "$stap_line" |
 		awk -v n="stap $stap_v" '{ printf "  %-22s %s\n", NR == 1 ? n : "", $0 }'
 	# did the probes fire? each run makes N calls, so each count is >= N

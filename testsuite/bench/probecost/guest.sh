@@ -1,10 +1,12 @@
 # guest.sh - the guest side of the probe-overhead benchmark (busybox sh),
 # the payload's run.sh. testsuite/bench/probecost.sh writes params.sh
-# beside it: N (write calls per run), ROUNDS, SONDE_KO, SONDE_MOD and
-# BT_PROG (the bpftrace program; empty: no bpftrace in the payload).
+# beside it: N (calls per run), ROUNDS, SONDE_KO, SONDE_MOD, BT_PROG (the
+# bpftrace program; empty: no bpftrace in the payload), KIND (kprobe or
+# uprobe), LOOP (the timed program: bin/writeloop, or callloop at its
+# host path), FLOOR_MOD and FLOOR_ARGS (the floor module, its parameters).
 #
 # Each round runs every configuration once, in an order that rotates from
-# round to round: base (no probe), floor (the empty kprobe module), sonde
+# round to round: base (no probe), floor (the empty probe module), sonde
 # (the script's module under sonde-run) and bpftrace. Every step has a time
 # limit. Lines for the host start with "PC ":
 #   PC CONFIG ROUND WHOLE BEST  ns per write(2) of one run: over the whole
@@ -58,11 +60,27 @@ stop() {
 }
 # one timed run of the loop; prints the ns per call, or nothing
 loop() {
-	timeout 120 $pin bin/writeloop "$N" 2>/dev/null
+	timeout 120 $pin "$LOOP" "$N" 2>/dev/null
 }
 # reason FILE: the first lines of FILE on one line
 reason() {
 	head -n 3 "$1" 2>/dev/null | tr '\n' ' ' | cut -c1-200
+}
+
+# timed CONFIG ROUND NS COUNT OUTFILE: the run's time and count. A run
+# whose probe did not count every call (not yet in place, or gone) did
+# not measure it: its time is left out, with what the tool printed.
+timed() {
+	case $4 in
+	'' | *[!0-9]*) _ok= ;;
+	*) [ "$4" -ge "$N" ] && _ok=1 || _ok= ;;
+	esac
+	if [ -n "$_ok" ]; then
+		[ -n "$3" ] && say "$1" "$2" "$3"
+	else
+		say note "$1 round $2 counted ${4:-nothing}, its time ($3) left out: $(reason "$5")"
+	fi
+	say count "$1" "$2" "$4"
 }
 
 skip_floor='' skip_sonde='' skip_bpftrace=''
@@ -73,13 +91,15 @@ run_base() {
 	ns=$(loop) && [ -n "$ns" ] && say base "$1" "$ns"
 }
 run_floor() {
-	if ! timeout 30 insmod ko/sd_bench_floor.ko >/tmp/floor.out 2>&1; then
-		skip_floor="insmod failed: $(reason /tmp/floor.out)"
+	# shellcheck disable=SC2086 # FLOOR_ARGS: the module's parameters
+	if ! timeout 30 insmod "ko/$FLOOR_MOD.ko" $FLOOR_ARGS >/tmp/floor.out 2>&1; then
+		skip_floor="insmod failed: $(reason /tmp/floor.out) $(dmesg | grep "$FLOOR_MOD" | tail -n 1)"
 		return
 	fi
-	[ "$1" = 1 ] && say note "kprobes: $(grep ksys_write /sys/kernel/debug/kprobes/list 2>/dev/null | tr '\n' ' ')"
+	[ "$1" = 1 ] && [ "$KIND" = kprobe ] &&
+		say note "kprobes: $(grep ksys_write /sys/kernel/debug/kprobes/list 2>/dev/null | tr '\n' ' ')"
 	ns=$(loop) && [ -n "$ns" ] && say floor "$1" "$ns"
-	timeout 30 rmmod sd_bench_floor || say note "rmmod sd_bench_floor failed"
+	timeout 30 rmmod "$FLOOR_MOD" || say note "rmmod $FLOOR_MOD failed"
 }
 run_sonde() {
 	bin/sonde-run "ko/$SONDE_KO" >/tmp/sonde.out 2>&1 &
@@ -92,8 +112,9 @@ run_sonde() {
 	fi
 	ns=$(loop)
 	stop "$pid" INT 15 "sonde-run (round $1)"
-	[ -n "$ns" ] && say sonde "$1" "$ns"
-	say count sonde "$1" "$(sed -n 's/^n=//p' /tmp/sonde.out | head -n 1)"
+	cnt=$(sed -n 's/^n=//p' /tmp/sonde.out | head -n 1)
+	grep -v '^ready' /tmp/sonde.out >/tmp/sonde.why
+	timed sonde "$1" "$ns" "$cnt" /tmp/sonde.why
 }
 run_bpftrace() {
 	bin/bpftrace -e "$BT_PROG" >/tmp/bt.out 2>&1 &
@@ -105,13 +126,12 @@ run_bpftrace() {
 	fi
 	ns=$(loop)
 	stop "$pid" INT 15 "bpftrace (round $1)"
-	[ -n "$ns" ] && say bpftrace "$1" "$ns"
-	say count bpftrace "$1" "$(sed -n 's/^@n: *//p' /tmp/bt.out | head -n 1)"
+	timed bpftrace "$1" "$ns" "$(sed -n 's/^@n: *//p' /tmp/bt.out | head -n 1)" /tmp/bt.out
 }
 
 if [ -n "$pin" ]; then say note "guest: $(nproc) CPUs, the loop pinned to CPU 0"
 else say note "guest: $(nproc) CPUs, the loop not pinned (no taskset)"; fi
-timeout 60 bin/writeloop 20000 >/dev/null	# warm-up
+timeout 60 "$LOOP" $((N / 10)) >/dev/null	# warm-up
 set -- base floor sonde bpftrace
 r=1 took=
 while [ "$r" -le "$ROUNDS" ]; do
