@@ -72,8 +72,14 @@ qemu=(qemu-system-x86_64
 # shellcheck disable=SC2206 # splitting on blanks is the documented interface
 [ -n "${SONDE_VM_QEMU_ARGS:-}" ] && qemu+=(${SONDE_VM_QEMU_ARGS})
 
+# A guest that dies while the kernel boots, before the payload starts
+# (seen once in a while on 6.12 under TCG, in an initcall), ran nothing of
+# the payload: it is booted once more.
+attempt=1
+while :; do
 log "$kver: booting (timeout ${timeout_s} s)"
 t0=$(now)
+rm -f "$work/console.fifo"
 # qemu and the output filter run in the background, so that `wait` (unlike
 # a foreground pipeline) lets the INT/TERM traps run at once.  The filter
 # drops carriage returns and the terminal escapes (clear screen, reset) that
@@ -93,6 +99,15 @@ runner_pid=
 wait "$filter_pid" || true
 filter_pid=
 took=$(elapsed "$t0")
+if [ "$attempt" = 1 ] && [ -s "$work/console.log" ] && [ "$qemu_status" != 124 ] &&
+	[ "$qemu_status" != 137 ] && ! grep -aq '^SONDE-VM-START ' "$work/console.log"; then
+	echo "vm: guest died while booting, before the payload started; booting it again:" >&2
+	tail -n 5 "$work/console.log" | sed 's/^/vm: console: /' >&2
+	attempt=2
+	continue
+fi
+break
+done
 [ -n "${SONDE_VM_LOG:-}" ] && cp "$work/console.log" "$SONDE_VM_LOG"
 
 marker=$(grep -a '^SONDE-VM-DONE rc=[0-9]*$' "$work/console.log" | tail -n 1 || true)
