@@ -747,25 +747,40 @@ struct mod_builder {
 	struct vec funcs;
 };
 
-static int module_func(Dwarf_Die *die, void *arg)
+/*
+ * A defined function's DIE as an index entry: name, DIE offset, declaring
+ * file (relative to the build directory for kernel code, as DWARF says
+ * for user code) and line, DF_INLINED; NULL for declarations and DIEs
+ * without a name
+ */
+static struct dfunc *die_func(struct session *s, Dwarf_Die *die, bool relative)
 {
-	struct mod_builder *b = arg;
 	const char *name = dwarf_diename(die);
-	Dwarf_Addr lo = 0;
-	Dwarf_Attribute a;
 	struct dfunc *f;
 	int line = 0;
 
 	if (!name || dwarf_hasattr(die, DW_AT_declaration))
-		return DWARF_CB_OK;
-	f = arena_calloc(&b->s->arena, 1, sizeof(*f));
+		return NULL;
+	f = arena_calloc(&s->arena, 1, sizeof(*f));
 	f->name = name;
 	f->die = dwarf_dieoffset(die);
-	f->file = rel_path(dwarf_decl_file(die));
+	f->file = relative ? rel_path(dwarf_decl_file(die)) : dwarf_decl_file(die) ?: "";
 	dwarf_decl_line(die, &line);
 	f->line = line;
 	if (dwarf_func_inline(die))
 		f->flags |= DF_INLINED;
+	return f;
+}
+
+static int module_func(Dwarf_Die *die, void *arg)
+{
+	struct mod_builder *b = arg;
+	struct dfunc *f = die_func(b->s, die, true);
+	Dwarf_Addr lo = 0;
+	Dwarf_Attribute a;
+
+	if (!f)
+		return DWARF_CB_OK;
 	if (dwarf_attr(die, DW_AT_low_pc, &a) && dwarf_lowpc(die, &lo) == 0) {
 		Dwarf_Addr sa = lo, bias;
 		Elf_Scn *scn = dwfl_module_address_section(b->mod, &sa, &bias);
@@ -779,7 +794,7 @@ static int module_func(Dwarf_Die *die, void *arg)
 		f->flags |= DF_CODE | DF_SYM_UNIQUE;
 		f->addr = lo;
 		/* kallsyms knows a module's functions by their DWARF names, module-qualified */
-		f->symbol = arena_strfmt(&b->s->arena, "%s:%s", b->di->module, name);
+		f->symbol = arena_strfmt(&b->s->arena, "%s:%s", b->di->module, f->name);
 		if (!strncmp(sname, ".init", 5) || !strncmp(sname, ".exit", 5))
 			f->flags |= DF_INIT;
 		if (!strncmp(sname, ".noinstr", 8) || !strncmp(sname, ".kprobes", 8))
@@ -867,27 +882,17 @@ struct user_builder {
 static int user_func(Dwarf_Die *die, void *arg)
 {
 	struct user_builder *b = arg;
-	const char *name = dwarf_diename(die);
+	struct dfunc *f = die_func(b->s, die, false);
 	Dwarf_Addr lo = 0;
-	struct dfunc *f;
-	int line = 0;
 
-	if (!name || dwarf_hasattr(die, DW_AT_declaration))
+	if (!f)
 		return DWARF_CB_OK;
-	f = arena_calloc(&b->s->arena, 1, sizeof(*f));
-	f->name = name;
-	f->die = dwarf_dieoffset(die);
-	f->file = dwarf_decl_file(die) ?: "";
-	dwarf_decl_line(die, &line);
-	f->line = line;
-	if (dwarf_func_inline(die))
-		f->flags |= DF_INLINED;
 	if (dwarf_hasattr(die, DW_AT_external))
 		f->flags |= DF_EXTERNAL;
 	if (dwarf_lowpc(die, &lo) == 0 && lo) {
 		f->flags |= DF_CODE | DF_SYM_UNIQUE;
 		f->addr = lo;
-		f->symbol = name;
+		f->symbol = f->name;
 	}
 	vec_push(&b->s->arena, &b->funcs, f);
 	return DWARF_CB_OK;

@@ -961,6 +961,19 @@ static void pretty_one(struct session *s, struct dprobe *dp, struct expr *e, con
 	vec_push(&s->arena, args, v);
 }
 
+/* e becomes tv, a $$vars-style string: the printf format fmt (released) over args */
+static void pretty_done(struct session *s, struct expr *e, struct tvar *tv, struct strbuf *fmt,
+			struct vec *args)
+{
+	tv->final = TVF_PRETTY;
+	tv->fmt = arena_strdup(&s->arena, fmt->buf ? fmt->buf : "");
+	tv->args = (struct expr **)args->v;
+	tv->nargs = args->n;
+	sb_release(fmt);
+	e->tv = tv;
+	e->type = TY_STRING;
+}
+
 bool tvar_pretty(struct session *s, struct dprobe *dp, struct expr *e)
 {
 	struct ctx x = { .s = s, .dp = dp, .e = e };
@@ -969,7 +982,6 @@ bool tvar_pretty(struct session *s, struct dprobe *dp, struct expr *e)
 	bool locals = !strcmp(which, "locals") || !strcmp(which, "vars");
 	struct strbuf fmt = STRBUF_INIT;
 	struct vec args = {0};
-	struct tvar *tv;
 	Dwarf_Die fdie, child;
 
 	if (!func_die(&x, &fdie)) {
@@ -996,14 +1008,7 @@ bool tvar_pretty(struct session *s, struct dprobe *dp, struct expr *e)
 			pretty_one(s, dp, e, n, tag == DW_TAG_formal_parameter, &fmt, &args);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
-	tv = arena_calloc(&s->arena, 1, sizeof(*tv));
-	tv->final = TVF_PRETTY;
-	tv->fmt = arena_strdup(&s->arena, fmt.buf ? fmt.buf : "");
-	tv->args = (struct expr **)args.v;
-	tv->nargs = args.n;
-	sb_release(&fmt);
-	e->tv = tv;
-	e->type = TY_STRING;
+	pretty_done(s, e, arena_calloc(&s->arena, 1, sizeof(struct tvar)), &fmt, &args);
 	return true;
 }
 
@@ -1101,13 +1106,7 @@ static void sdt_pretty(struct session *s, struct dprobe *dp, struct expr *e)
 			sb_putc(&fmt, '?');
 		}
 	}
-	tv->final = TVF_PRETTY;
-	tv->fmt = arena_strdup(&s->arena, fmt.buf ? fmt.buf : "");
-	tv->args = (struct expr **)args.v;
-	tv->nargs = args.n;
-	sb_release(&fmt);
-	e->tv = tv;
-	e->type = TY_STRING;
+	pretty_done(s, e, tv, &fmt, &args);
 }
 
 /* e becomes the string literal str */
