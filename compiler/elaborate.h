@@ -35,7 +35,11 @@ struct symbol {
 
 enum family {
 	PF_BEGIN, PF_END, PF_ERROR, PF_NEVER, PF_TIMER, PF_PROFILE, PF_KPROBE, PF_UPROBE,
+	PF_UTASK,	/* process.begin/.end/.thread.begin/.thread.end */
 };
+
+/* the events of PF_UTASK, as runtime/utask.h numbers them */
+enum utask_event { UT_BEGIN, UT_END, UT_THREAD_BEGIN, UT_THREAD_END };
 
 enum timer_unit { TU_S, TU_MS, TU_US, TU_NS, TU_HZ, TU_JIFFIES };
 
@@ -71,6 +75,9 @@ struct dprobe {
 	int entry_reg;
 	int64_t entry_off;
 	int64_t maxactive;	/* .maxactive(N), 0 if not given */
+	enum utask_event event;	/* process.begin and the like: which */
+	const char *exe;	/* their executable (absolute), NULL for any */
+	int64_t pid;		/* process(PID).begin and the like, else 0 */
 	const struct sdt_mark *mark;	/* process.mark: the SDT marker */
 	uint64_t ref_ctr;	/* process.mark: its semaphore's file offset, 0 if none */
 	struct stmt *body;

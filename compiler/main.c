@@ -18,6 +18,7 @@
 
 #include "debuginfo.h"
 #include "diag.h"
+#include "elaborate.h"
 #include "passes.h"
 #include "pretty.h"
 #include "target.h"
@@ -200,6 +201,12 @@ static int run_module(struct session *s, const char *ko, const char *vm_kver)
 
 			if (di->user)
 				sb_printf(&files, "%s\n", di->path);
+		}
+		for (int i = 0; s->program && i < s->program->probes.n; i++) {
+			struct dprobe *dp = s->program->probes.v[i];
+
+			if (dp->family == PF_UTASK && dp->exe)
+				sb_printf(&files, "%s\n", dp->exe);
 		}
 		if (s->cmd && strchr(arena_strndup(&s->arena, s->cmd, strcspn(s->cmd, " \t")), '/') &&
 		    realpath(arena_strndup(&s->arena, s->cmd, strcspn(s->cmd, " \t")), exe))

@@ -140,7 +140,8 @@ static const char *const families[] = {
 	"process.statement", "process.library.function", "process.library.function.call",
 	"process.library.function.return", "process.library.statement",
 	"process.mark", "process.provider.mark", "process.library.mark",
-	"process.library.provider.mark",
+	"process.library.provider.mark", "process.begin", "process.end", "process.thread.begin",
+	"process.thread.end",
 };
 
 /* -l with a wildcard pattern: the built-in points it matches, as templates */
@@ -1036,10 +1037,90 @@ static void user_mark(struct derive *d, const struct ppcomp *c, int n, struct up
 	}
 }
 
+/*
+ * process[("PATH"|PID)].begin, .end, .thread.begin, .thread.end: a process
+ * (or thread) of that executable or pid starts or ends; without either, any
+ * process, or the -c/-x target's tree. True when c is one of them (pushed,
+ * or its error reported).
+ */
+static bool user_lifecycle(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
+{
+	static const char *const names[] = { "begin", "end", "thread.begin", "thread.end" };
+	struct session *s = d->s;
+	struct dprobe *dp;
+	struct partial *pa;
+	const char *what;
+	int k = 1;
+
+	if (n < 2)
+		return false;
+	if (n >= 3 && !strcmp(c[1].name, "library") && (!strcmp(c[2].name, "begin") ||
+	    !strcmp(c[2].name, "end") || !strcmp(c[2].name, "thread"))) {
+		arg_error(d, &c[2], "is not valid after .library(...): a library has no processes");
+		return true;
+	}
+	if (!strcmp(c[1].name, "thread")) {
+		if (n < 3 || (strcmp(c[2].name, "begin") && strcmp(c[2].name, "end"))) {
+			arg_error(d, n < 3 ? &c[1] : &c[2], n < 3 ? "needs .begin or .end after it" :
+				  "is not valid here: process.thread.begin or process.thread.end");
+			return true;
+		}
+		k = 2;
+	} else if (strcmp(c[1].name, "begin") && strcmp(c[1].name, "end")) {
+		return false;
+	}
+	if (c[1].arg || c[k].arg) {
+		arg_error(d, c[1].arg ? &c[1] : &c[k], "takes no argument");
+		return true;
+	}
+	if (n > k + 1) {
+		arg_error(d, &c[k + 1], "is not valid here");
+		return true;
+	}
+	dp = arena_calloc(&s->arena, 1, sizeof(*dp));
+	dp->loc = c[0].loc;
+	dp->family = PF_UTASK;
+	dp->event = (enum utask_event)((k == 2 ? 2 : 0) + (c[k].name[0] == 'e'));
+	what = names[dp->event];
+	if (is_num(&c[0])) {
+		if (c[0].arg->num <= 0 || c[0].arg->num > INT32_MAX) {
+			arg_error(d, &c[0], "needs a process ID greater than 0");
+			return true;
+		}
+		dp->pid = c[0].arg->num;
+		dp->point = arena_strfmt(&s->arena, "process(%" PRId64 ").%s", dp->pid, what);
+	} else if (c[0].arg) {
+		const char *arg = c[0].arg->kind == E_STR ? c[0].arg->str : NULL;
+
+		if (!arg || !*arg) {
+			arg_error(d, &c[0], "needs the path or name of an executable, or a process ID");
+			return true;
+		}
+		if (!(dp->exe = find_executable(s, arg))) {
+			if (!d->quiet)
+				diag_error(s, c[0].loc, DIAG_SEM_NO_EXECUTABLE, arg);
+			d->reported = true;
+			return true;
+		}
+		dp->point = arena_strfmt(&s->arena, "process(\"%s\").%s", dp->exe, what);
+	} else {
+		/* any process; with -c or -x, the target and its descendants */
+		dp->target_only = s->cmd || s->target_pid >= 0;
+		dp->point = arena_strfmt(&s->arena, "process.%s", what);
+	}
+	dp->matched = dp->point;
+	pa = arena_calloc(&s->arena, 1, sizeof(*pa));
+	pa->dp = dp;
+	vec_push(&s->arena, out, pa);
+	return true;
+}
+
 static void user_point(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
 {
 	struct upoint u = {0};
 
+	if (user_lifecycle(d, c, n, out))
+		return;
 	if (!user_file(d, c, n, &u))
 		return;
 	if (!strcmp(c[u.next].name, "function")) {

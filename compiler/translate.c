@@ -1785,6 +1785,17 @@ static const char *uprobe_fields(struct gen *g, struct dprobe *dp, int i)
 			    dp->target_only ? "true" : "false", entry);
 }
 
+/* probe i's process begin/end: the event and which processes */
+static const char *utask_fields(struct gen *g, struct dprobe *dp, int i)
+{
+	static const char *const events[] = { "SD_UT_BEGIN", "SD_UT_END", "SD_UT_THREAD_BEGIN",
+					       "SD_UT_THREAD_END" };
+
+	return arena_strfmt(&g->s->arena, ", .path = %s, .pid = %" PRId64 ", .event = %s, "
+			    ".target_only = %s", dp->exe ? c_string(g, dp->exe, strlen(dp->exe)) : "NULL",
+			    dp->pid, events[dp->event], dp->target_only ? "true" : "false");
+}
+
 /*
  * The table of one armed family: TYPE NAME[] with an entry per probe
  * (.probe and the family's fields), never empty (C has no empty arrays),
@@ -1816,6 +1827,7 @@ static void timers(struct gen *g)
 	family_table(g, PF_PROFILE, "sd_profile", "sd_profiles", NULL);
 	family_table(g, PF_KPROBE, "sd_kprobe", "sd_kprobes", kprobe_fields);
 	family_table(g, PF_UPROBE, "sd_uprobe", "sd_uprobes", uprobe_fields);
+	family_table(g, PF_UTASK, "sd_utask", "sd_utasks", utask_fields);
 	usyms_emit(g->s, g->out);
 }
 
@@ -1845,7 +1857,8 @@ static const char glue[] =
 "\t/* kernel probes after the begin probes; a failure ends the script */\n"
 "\tif (atomic_read(&_sd_state) == SD_RUNNING &&\n"
 "\t    (!_sd_kprobes_register(sd_kprobes, sd_kprobes_n) ||\n"
-"\t     !_sd_uprobes_register(sd_uprobes, sd_uprobes_n)))\n"
+"\t     !_sd_uprobes_register(sd_uprobes, sd_uprobes_n) ||\n"
+"\t     !_sd_utasks_register(sd_utasks, sd_utasks_n)))\n"
 "\t\t_sd_exit(NULL);\n"
 "\tif (atomic_read(&_sd_state) == SD_RUNNING) {\n"
 "\t\t_sd_timers_start(sd_timers, sd_timers_n);\n"
@@ -1864,6 +1877,7 @@ static const char glue[] =
 "\t}\n"
 "\t_sd_kprobes_unregister(sd_kprobes, sd_kprobes_n);\n"
 "\t_sd_uprobes_unregister(sd_uprobes, sd_uprobes_n);\n"
+"\t_sd_utasks_unregister(sd_utasks, sd_utasks_n);\n"
 "\tsd_run_all(sd_end, false);\n"
 "\tif (atomic_read(&_sd_failed))\n"
 "\t\tfor (const struct sd_probe *p = sd_error_probes; p->fn; p++)\n"
@@ -1930,6 +1944,7 @@ static const char glue[] =
 "\t}\n"
 "\t_sd_kprobes_unregister(sd_kprobes, sd_kprobes_n);\n"
 "\t_sd_uprobes_unregister(sd_uprobes, sd_uprobes_n);\n"
+"\t_sd_utasks_unregister(sd_utasks, sd_utasks_n);\n"
 "\t_sd_usyms_stop();\n"
 "\t_sd_profiles_free(sd_profiles, sd_profiles_n);\n"
 "\tsd_data_free();\n"

@@ -68,6 +68,7 @@
 #include "kprobes.h"
 #include "uprobes.h"
 #include "usym.h"
+#include "utask.h"
 
 #ifndef SD_RUNTIME_OBJECT
 #include "regex.h"

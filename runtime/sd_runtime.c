@@ -21,3 +21,4 @@
 #include "stat.c"
 #include "timer.c"
 #include "profile.c"
+#include "utask.c"

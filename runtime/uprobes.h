@@ -148,17 +148,16 @@ static unsigned long _sd_dwarf_reg(struct pt_regs *regs, int n)
 	}
 }
 
-/* is the current process the target or one of its descendants? */
-static bool _sd_in_target_tree(void)
+/* is t's process the target or one of its descendants? */
+static bool _sd_task_in_target_tree(struct task_struct *t)
 {
-	struct task_struct *t;
 	bool found = false;
 	int depth = 0;
 
 	if (!_sd_target_pid)
 		return false;
 	rcu_read_lock();
-	for (t = current; t && depth < 64; t = rcu_dereference(t->real_parent), depth++) {
+	for (; t && depth < 64; t = rcu_dereference(t->real_parent), depth++) {
 		if (task_tgid_nr(t) == _sd_target_pid) {
 			found = true;
 			break;
@@ -168,6 +167,11 @@ static bool _sd_in_target_tree(void)
 	}
 	rcu_read_unlock();
 	return found;
+}
+
+static inline bool _sd_in_target_tree(void)
+{
+	return _sd_task_in_target_tree(current);
 }
 
 static int _sd_uprobe_hit(struct uprobe_consumer *uc, struct pt_regs *regs)

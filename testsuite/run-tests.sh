@@ -283,6 +283,9 @@ done <"$tmp/buildok"
 # script arguments if any: "-D MAXACTION=50 -- foo 42" builds with
 # "sonde -D MAXACTION=50 ... NAME.stp foo 42". It is read with shell quoting
 # rules ('a b' is one word) and may span lines; "#" starts a comment.
+# NAME.cmd is the -c command (with @PROGS@); NAME.bg instead a command the
+# guest starts in the background before sonde-run: its pid is the -x target
+# (the build gets "-x 1"), and it is killed after the test.
 if [ -n "$kernels" ] && mkdir -p "$tmp/loader" && make -s -C "$top/runtime/loader" STATIC=1 OUT="$tmp/loader" \
 	>"$tmp/loader.log" 2>&1; then
 	: >"$tmp/runbuilds"
@@ -293,8 +296,12 @@ if [ -n "$kernels" ] && mkdir -p "$tmp/loader" && make -s -C "$top/runtime/loade
 		# the programs at their host paths; run/NAME.cmd is the -c command
 		mkdir -p "$tmp/pl-$k/rootfs$progs" "$tmp/pl-$k/cmd"
 		cp -p "$progs"/* "$tmp/pl-$k/rootfs$progs/"
+		mkdir -p "$tmp/pl-$k/bg"
 		for c in run/*.cmd; do
 			[ -f "$c" ] && sed "s|@PROGS@|$progs|g" "$c" >"$tmp/pl-$k/cmd/$(basename "$c" .cmd)"
+		done
+		for c in run/*.bg; do
+			[ -f "$c" ] && sed "s|@PROGS@|$progs|g" "$c" >"$tmp/pl-$k/bg/$(basename "$c" .bg)"
 		done
 		for f in run/*.stp; do
 			printf '%s %s %s %s\n' "$tree" "$f" "$tmp/pl-$k/ko" "$progs" >>"$tmp/runbuilds"
@@ -313,7 +320,14 @@ insmod /payload/extra/sonde_testmod.ko || echo "insmod sonde_testmod.ko failed"
 export SONDE_TEST_TIMEOUT=60
 for ko in /payload/ko/*.ko; do
 	t=$(basename "$ko" .ko)
-	if [ -f "/payload/cmd/$t" ]; then
+	if [ -f "/payload/bg/$t" ]; then
+		# a process already running when the script starts, its -x target
+		$(cat "/payload/bg/$t") &
+		bg=$!
+		sonde_test "$t" /payload/bin/sonde-run -x "$bg" "$ko"
+		kill "$bg"
+		wait "$bg" 2>/dev/null
+	elif [ -f "/payload/cmd/$t" ]; then
 		sonde_test "$t" /payload/bin/sonde-run -c "$(cat "/payload/cmd/$t")" "$ko"
 	else
 		sonde_test "$t" /payload/bin/sonde-run "$ko"
@@ -337,6 +351,10 @@ fi
 # a process test: the -c command the guest runs, so process.function finds it
 if [ -f "${f%.stp}.cmd" ]; then
 	opts=(-c "$(sed "s|@PROGS@|$progs|g" "${f%.stp}.cmd")" "${opts[@]}")
+fi
+# a test of a process already running (NAME.bg): its pid is only known there
+if [ -f "${f%.stp}.bg" ]; then
+	opts=(-x 1 "${opts[@]}")
 fi
 seen=0
 for a in "${args[@]}"; do
