@@ -1207,6 +1207,48 @@ uint64_t debuginfo_type(struct debuginfo *di, const char *name)
 	return 0;
 }
 
+/* {=== inlined instances ===} */
+
+struct inl_walk {
+	struct session *s;
+	struct vec *out;
+};
+
+static int inline_instance(Dwarf_Die *inst, void *arg)
+{
+	struct inl_walk *w = arg;
+	Dwarf_Addr pc;
+	struct dinline *in;
+
+	if (dwarf_entrypc(inst, &pc) != 0 || !pc)
+		return DWARF_CB_OK;	/* no code of its own left (optimized away) */
+	for (int i = 0; i < w->out->n; i++)
+		if (((struct dinline *)w->out->v[i])->pc == pc)
+			return DWARF_CB_OK;
+	in = arena_calloc(&w->s->arena, 1, sizeof(*in));
+	in->pc = pc;
+	in->die = dwarf_dieoffset(inst);
+	vec_push(&w->s->arena, w->out, in);
+	return DWARF_CB_OK;
+}
+
+void debuginfo_inlines(struct session *s, struct debuginfo *di, const struct dfunc *f,
+		       struct vec *out)
+{
+	Dwarf *dw = debuginfo_dwarf(s, di);
+	Dwarf_Die die, origin;
+	Dwarf_Attribute a;
+	struct inl_walk w = { s, out };
+
+	if (!dw || !dwarf_offdie(dw, f->die, &die))
+		return;
+	/* an out-of-line copy points at the abstract function its instances name */
+	if (dwarf_attr(&die, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin))
+		die = origin;
+	if (dwarf_func_inline(&die))
+		dwarf_func_inline_instances(&die, inline_instance, &w);
+}
+
 /* a line table's path (maybe with the build directory) names the relative file */
 static bool same_file(const char *src, const char *file)
 {

@@ -134,6 +134,16 @@ uint64_t debuginfo_prologue_end(struct debuginfo *di, const struct dfunc *f);
  */
 bool debuginfo_cfa(struct debuginfo *di, uint64_t pc, int *reg, int64_t *off);
 
+/* an inlined instance of a function: where its code starts, and its DIE */
+struct dinline {
+	uint64_t pc;
+	uint64_t die;		/* DW_TAG_inlined_subroutine, the scope of its variables */
+};
+
+/* the inlined instances of f (struct dinline *, one per address) appended to out */
+void debuginfo_inlines(struct session *s, struct debuginfo *di, const struct dfunc *f,
+		       struct vec *out);
+
 /* does function f keep its parameters in frame slots (no location lists)? */
 bool debuginfo_unoptimized(struct debuginfo *di, const struct dfunc *f);
 

@@ -61,6 +61,8 @@ struct dprobe {
 	uint64_t pc;		/* the link-time address probed (DWARF points) */
 	uint64_t anchor;	/* the link-time address of init_task, to relocate addr */
 	struct dfunc *func;	/* kernel.function: the function in the debuginfo index */
+	uint64_t scope_die;	/* .inline: the instance's DIE, where its variables are; else 0 */
+	struct dfunc *host;	/* .inline: the function the instance is in (probefunc()), if known */
 	struct debuginfo *di;	/* whose: the kernel's or a module's */
 	bool ret;		/* .return */
 	bool target_only;	/* process.*: only the -c/-x target's process tree */

@@ -137,6 +137,7 @@ static const char *const families[] = {
 	"kernel.function", "kernel.function.call", "kernel.function.return", "kernel.statement",
 	"module.function", "module.function.call", "module.function.return", "module.statement",
 	"process.function", "process.function.call", "process.function.return",
+	"process.function.inline", "kernel.function.inline", "module.function.inline",
 	"process.statement", "process.library.function", "process.library.function.call",
 	"process.library.function.return", "process.library.statement",
 	"process.mark", "process.provider.mark", "process.library.mark",
@@ -195,6 +196,20 @@ static bool ret_suffix(struct derive *d, const struct ppcomp *c, int i, int n, b
 		return false;
 	}
 	return true;
+}
+
+/* is component i ".inline" (the last one)? false, with *bad set, after an error */
+static bool inline_suffix(struct derive *d, const struct ppcomp *c, int i, int n, bool *bad)
+{
+	*bad = false;
+	if (i >= n || strcmp(c[i].name, "inline"))
+		return false;
+	if (c[i].arg || i + 1 < n) {
+		arg_error(d, c[i].arg ? &c[i] : &c[i + 1], c[i].arg ? "takes no argument" :
+			  "is not valid here: an inlined instance has no return probe");
+		*bad = true;
+	}
+	return !*bad;
 }
 
 /* Returns a dprobe, NULL when the point names no family (*known is false) or is bad. */
@@ -459,7 +474,7 @@ static void push_kprobe(struct derive *d, struct debuginfo *di, struct dfunc *f,
 	dp->maxactive = maxactive;
 	dp->offset = (int64_t)(addr - f->addr);
 	dp->pc = addr;
-	if (f->symbol && (f->flags & DF_SYM_UNIQUE)) {
+	if (f->symbol && (f->flags & DF_SYM_UNIQUE) && addr >= f->addr && f->addr) {
 		dp->symbol = f->symbol;
 	} else {	/* kallsyms cannot resolve the name: the address, relocated at load */
 		dp->addr = addr;
@@ -474,8 +489,8 @@ static void push_kprobe(struct derive *d, struct debuginfo *di, struct dfunc *f,
 	/* the kernel attaches an entry with an fentry call through ftrace, the rest with int3 */
 	if (s->verbose && !d->quiet)
 		fprintf(stderr, "Pass 2: %s: %s at %s+0x%" PRIx64 ", %s\n", point,
-			ret ? "kretprobe" : "kprobe", f->symbol ? f->symbol : f->name,
-			addr - f->addr, addr == f->addr && (f->flags & DF_FTRACE) ?
+			ret ? "kretprobe" : "kprobe", dp->symbol ? dp->symbol : f->name,
+			dp->symbol ? (uint64_t)dp->offset : addr, addr == f->addr && (f->flags & DF_FTRACE) ?
 			"ftrace-based (the function's fentry call)" : "int3 breakpoint");
 }
 
@@ -575,6 +590,52 @@ static void kernel_statement(struct derive *d, const struct ppcomp *c, int n, st
 	}
 }
 
+/* the function whose code holds addr, NULL if none */
+static struct dfunc *func_at(struct debuginfo *di, uint64_t addr)
+{
+	struct dfunc *best = NULL;
+
+	for (size_t i = 0; i < di->nfuncs; i++) {
+		struct dfunc *f = &di->funcs[i];
+
+		if ((f->flags & DF_CODE) && f->addr <= addr && (!best || f->addr > best->addr))
+			best = f;
+	}
+	return best;
+}
+
+/* kernel.function("PATTERN").inline: a kprobe at each inlined instance of the functions found */
+static void kernel_inlines(struct derive *d, struct debuginfo *di, const char *prefix,
+			   struct vec *found, const struct ppcomp *c, struct vec *out)
+{
+	struct session *s = d->s;
+
+	for (int k = 0; k < found->n; k++) {
+		struct dfunc *f = found->v[k];
+		struct vec inst = {0};
+
+		if (!(f->flags & DF_INLINED))
+			continue;
+		debuginfo_inlines(s, di, f, &inst);
+		for (int i = 0; i < inst.n; i++) {
+			struct dinline *in = inst.v[i];
+			const char *point = arena_strfmt(&s->arena, "%s.function(\"%s@%s:%d\").inline",
+							 prefix, f->name, f->file, f->line);
+
+			/* inside another function: from its symbol (a module's), or by address */
+			struct dfunc *host = func_at(di, in->pc);
+			struct dprobe *dp;
+
+			push_kprobe(d, di, host && host->symbol && (host->flags & DF_SYM_UNIQUE) ? host : f,
+				    in->pc, false, 0, point, c, out);
+			dp = ((struct partial *)out->v[out->n - 1])->dp;
+			dp->func = f;
+			dp->host = host;
+			dp->scope_die = in->die;
+		}
+	}
+}
+
 /* kernel.function("PATTERN")[.call|.return[.maxactive(N)]] */
 static void kernel_function(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
 {
@@ -586,19 +647,27 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 	int64_t maxactive;
 	struct debuginfo *di;
 	struct vec found = {0};
-	int usable = 0;
+	int usable = 0, before = out->n;
 	const struct dfunc *refused = NULL;
 	const char *prefix;
+	bool inl, bad;
 
 	if (!spec || !split_spec(d, &c[1], spec, &name, &file, &lo, &hi)) {
 		arg_error(d, &c[1], "needs a function name pattern such as \"vfs_*\" or \"ip_rcv@net/ipv4/ip_input.c\"");
 		return;
 	}
-	if (!ret_suffix(d, c, 2, n, true, true, &ret, &maxactive))
+	inl = inline_suffix(d, c, 2, n, &bad);
+	if (bad || (!inl && !ret_suffix(d, c, 2, n, true, true, &ret, &maxactive)))
 		return;
 	if (!(di = point_di(d, c, &prefix)))
 		return;
 	debuginfo_match(s, di, name, file, lo, hi, &found);
+	if (inl) {
+		kernel_inlines(d, di, prefix, &found, c, out);
+		if (out->n == before && !d->quiet && !d->optional)
+			diag_error(s, c[1].loc, DIAG_SEM_NO_INLINE, spec);
+		return;
+	}
 	for (int k = 0; k < found.n; k++) {
 		struct dfunc *f = found.v[k];
 		const char *point;
@@ -828,9 +897,10 @@ static struct dprobe *push_uprobe(struct derive *d, const struct upoint *u, stru
 	pa->dp = dp;
 	vec_push(&s->arena, out, pa);
 	if (s->verbose && !d->quiet)
-		fprintf(stderr, "Pass 2: %s: %s at %s offset 0x%" PRIx64 " (%s+0x%" PRIx64 ")\n",
+		fprintf(stderr, "Pass 2: %s: %s at %s offset 0x%" PRIx64 " (%s%s+0x%" PRIx64 ")\n",
 			point, ret ? "uretprobe" : "uprobe", u->di->path, (uint64_t)off,
-			f ? f->name : "?", f ? addr - f->addr : 0);
+			f && (!f->addr || addr < f->addr) ? "inlined " : "", f ? f->name : "?",
+			f && f->addr && addr >= f->addr ? addr - f->addr : 0);
 	return dp;
 }
 
@@ -851,7 +921,7 @@ static void user_function(struct derive *d, const struct ppcomp *c, int n, struc
 	const char *spec = fc->arg && fc->arg->kind == E_STR ? fc->arg->str : NULL;
 	const char *name, *file;
 	int lo, hi, before = out->n;
-	bool ret;
+	bool ret = false, inl, bad;
 	int64_t maxactive;
 	struct vec found = {0};
 
@@ -859,10 +929,31 @@ static void user_function(struct derive *d, const struct ppcomp *c, int n, struc
 		arg_error(d, fc, "needs a function name pattern such as \"main\" or \"read_*@src/io.c\"");
 		return;
 	}
-	if (!ret_suffix(d, c, u->next + 1, n, true, false, &ret, &maxactive))
+	inl = inline_suffix(d, c, u->next + 1, n, &bad);
+	if (bad || (!inl && !ret_suffix(d, c, u->next + 1, n, true, false, &ret, &maxactive)))
 		return;
 	debuginfo_match(s, u->di, name, file, lo, hi, &found);
-	for (int k = 0; k < found.n; k++) {
+	for (int k = 0; k < found.n && inl; k++) {
+		struct dfunc *f = found.v[k];
+		struct vec inst = {0};
+
+		if (f->flags & DF_INLINED)
+			debuginfo_inlines(s, u->di, f, &inst);
+		for (int i = 0; i < inst.n; i++) {
+			struct dinline *in = inst.v[i];
+			const char *point = *f->file ?
+				arena_strfmt(&s->arena, "%s.function(\"%s@%s:%d\").inline", u->prefix,
+					     f->name, f->file, f->line) :
+				arena_strfmt(&s->arena, "%s.function(\"%s\").inline", u->prefix, f->name);
+			struct dprobe *dp = push_uprobe(d, u, f, in->pc, false, point, c, out);
+
+			if (dp) {
+				dp->scope_die = in->die;
+				dp->host = func_at(u->di, in->pc);
+			}
+		}
+	}
+	for (int k = 0; k < found.n && !inl; k++) {
 		struct dfunc *f = found.v[k];
 		bool dup = false;
 		const char *point;
@@ -883,28 +974,19 @@ static void user_function(struct derive *d, const struct ppcomp *c, int n, struc
 		struct vec cands = {0};
 		const char *sug;
 
-		diag_error(s, fc->loc, DIAG_SEM_USER_NO_MATCH, spec, u->di->path);
+		if (inl)
+			diag_error(s, fc->loc, DIAG_SEM_NO_INLINE, spec);
+		else
+			diag_error(s, fc->loc, DIAG_SEM_USER_NO_MATCH, spec, u->di->path);
 		d->reported = true;
+		if (inl)
+			return;
 		for (size_t k = 0; k < u->di->nfuncs && !strpbrk(name, "*?["); k++)
 			if (u->di->funcs[k].flags & DF_CODE)
 				vec_push(&s->arena, &cands, (void *)u->di->funcs[k].name);
 		if ((sug = elab_suggest(name, (const char **)cands.v, cands.n)))
 			diag_hint(s, DIAG_HINT_DID_YOU_MEAN, sug);
 	}
-}
-
-/* the function whose code holds addr, NULL if none */
-static struct dfunc *user_func_at(struct debuginfo *di, uint64_t addr)
-{
-	struct dfunc *best = NULL;
-
-	for (size_t i = 0; i < di->nfuncs; i++) {
-		struct dfunc *f = &di->funcs[i];
-
-		if ((f->flags & DF_CODE) && f->addr <= addr && (!best || f->addr > best->addr))
-			best = f;
-	}
-	return best;
 }
 
 /* process("PATH").statement("FUNC@FILE:LINE" | "FUNC@FILE+N") or .statement(ADDR) */
@@ -924,7 +1006,7 @@ static void user_statement(struct derive *d, const struct ppcomp *c, int n, stru
 	}
 	if (is_num(sc)) {	/* a link-time address in the file, as objdump shows it */
 		uint64_t a = (uint64_t)sc->arg->num;
-		struct dfunc *f = user_func_at(u->di, a);
+		struct dfunc *f = func_at(u->di, a);
 
 		push_uprobe(d, u, f, a, false, arena_strfmt(&s->arena, "%s.statement(0x%" PRIx64 ")",
 							    u->prefix, a), c, out);

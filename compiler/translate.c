@@ -1659,7 +1659,8 @@ static const char *probe_ref(struct gen *g, int i)
 	const char *func = "";
 
 	if (dp->symbol || dp->func) {
-		const char *name = dp->func ? dp->func->name : dp->symbol;
+		/* an inlined instance's is the function it is in, as stap's probefunc() */
+		const char *name = dp->host ? dp->host->name : dp->func ? dp->func->name : dp->symbol;
 
 		const char *mod = dp->di && dp->di->module ? dp->di->module : "kernel";
 

@@ -388,7 +388,8 @@ static bool func_die(struct ctx *x, Dwarf_Die *out)
 {
 	Dwarf *dw = x->dp->di ? debuginfo_dwarf(x->s, x->dp->di) : NULL;
 
-	return dw && x->dp->func && dwarf_offdie(dw, x->dp->func->die, out);
+	return dw && x->dp->func && dwarf_offdie(dw, x->dp->scope_die ? x->dp->scope_die :
+						   x->dp->func->die, out);
 }
 
 /* "$a $b $c": the parameters and outermost locals, for a hint */

@@ -28,9 +28,15 @@ noinline int sonde_testmod_tick(int n, const char *label, struct sonde_testmod_s
 }
 EXPORT_SYMBOL_GPL(sonde_testmod_tick);
 
+/* always inlined into tick_fire(): the target of .inline probes */
+static __always_inline int tick_next(int ticks)
+{
+	return ticks + 1;
+}
+
 static void tick_fire(struct timer_list *t)
 {
-	sonde_testmod_tick(state.ticks + 1, "tick", &state);
+	sonde_testmod_tick(tick_next(state.ticks), "tick", &state);
 	mod_timer(&tick_timer, jiffies + msecs_to_jiffies(10));
 }
 
