@@ -20,7 +20,7 @@ LDLIBS = -ldw -lelf
 BUILD ?= build
 GEN = $(BUILD)/gen
 
-SRCS = arena.c util.c session.c diag.c target.c debuginfo.c sdt.c tvar.c preproc.c ast.c pretty.c format.c autoconf.c locks.c \
+SRCS = arena.c util.c session.c diag.c target.c debuginfo.c sdt.c plt.c tvar.c preproc.c ast.c pretty.c format.c autoconf.c locks.c \
        tapset.c elaborate.c types.c probes.c ere.c usyms.c translate.c build.c main.c
 GEN_SRCS = $(GEN)/parser.c $(GEN)/lexer.c
 OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o

@@ -58,6 +58,7 @@ struct debuginfo {
 	struct useg *segs;	/* its PT_LOAD segments, for file offsets */
 	int nsegs;
 	void *sdt;		/* sdt.c's markers (struct vec *), once read */
+	void *plt;		/* plt.c's stubs (struct vec *), once read */
 };
 
 struct useg {

@@ -388,6 +388,11 @@ static bool dwarf_target(struct scope *sc, struct expr *e, bool addr_of, bool qu
 		tvar_sdt(sc->s, sc->dp, e, addr_of, quiet);
 		return true;
 	}
+	if (!cast && !var && sc->dp && sc->dp->plt && e->name && e->name[0] == '$') {
+		/* a PLT stub's probe: $$name only */
+		tvar_plt(sc->s, sc->dp, e, addr_of, quiet);
+		return true;
+	}
 	if (!cast && !var && (!sc->dp || !sc->dp->func || !e->name || e->name[0] != '$'))
 		return false;
 	if (!cast && !var && e->name[1] == '$') {	/* $$parms, $$locals, $$vars, $$return */

@@ -81,6 +81,7 @@ struct dprobe {
 	const char *exe;	/* their executable (absolute), NULL for any */
 	int64_t pid;		/* process(PID).begin and the like, else 0 */
 	const struct sdt_mark *mark;	/* process.mark: the SDT marker */
+	const char *plt;	/* process.plt: the imported function ($$name) */
 	uint64_t ref_ctr;	/* process.mark: its semaphore's file offset, 0 if none */
 	struct stmt *body;
 	struct expr *cond;

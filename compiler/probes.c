@@ -24,6 +24,7 @@
 #include "diag.h"
 #include "elaborate.h"
 #include "pretty.h"
+#include "plt.h"
 #include "sdt.h"
 #include "tapset.h"
 
@@ -141,7 +142,8 @@ static const char *const families[] = {
 	"process.statement", "process.library.function", "process.library.function.call",
 	"process.library.function.return", "process.library.statement",
 	"process.mark", "process.provider.mark", "process.library.mark",
-	"process.library.provider.mark", "process.begin", "process.end", "process.thread.begin",
+	"process.library.provider.mark", "process.plt", "process.plt.return",
+	"process.library.plt", "process.library.plt.return", "process.begin", "process.end", "process.thread.begin",
 	"process.thread.end",
 };
 
@@ -1119,6 +1121,45 @@ static void user_mark(struct derive *d, const struct ppcomp *c, int n, struct up
 	}
 }
 
+/* process("PATH").plt[("PATTERN")][.return]: the PLT stub of each matching imported function */
+static void user_plt(struct derive *d, const struct ppcomp *c, int n, struct upoint *u,
+		     struct vec *out)
+{
+	struct session *s = d->s;
+	const struct ppcomp *pc = &c[u->next];
+	const char *pat = "*";
+	const struct vec *v;
+	int before = out->n;
+	bool ret;
+	int64_t maxactive;
+
+	if (pc->arg) {
+		if (pc->arg->kind != E_STR || !*pc->arg->str) {
+			arg_error(d, pc, "needs a function name pattern such as \"malloc\" or \"str*\"");
+			return;
+		}
+		pat = pc->arg->str;
+	}
+	if (!ret_suffix(d, c, u->next + 1, n, false, false, &ret, &maxactive))
+		return;
+	v = plt_entries(s, u->di);
+	for (int i = 0; v && i < v->n; i++) {
+		const struct plt_entry *e = v->v[i];
+		struct dprobe *dp;
+
+		if (fnmatch(pat, e->name, 0))
+			continue;
+		dp = push_uprobe(d, u, NULL, e->addr, ret, arena_strfmt(&s->arena, "%s.plt(\"%s\")%s",
+				 u->prefix, e->name, ret ? ".return" : ""), c, out);
+		if (dp)
+			dp->plt = e->name;
+	}
+	if (out->n == before && !d->quiet && !d->optional && !d->reported) {
+		diag_error(s, pc->loc, DIAG_SEM_NO_PLT, pat, u->di->path);
+		d->reported = true;
+	}
+}
+
 /*
  * process[("PATH"|PID)].begin, .end, .thread.begin, .thread.end: a process
  * (or thread) of that executable or pid starts or ends; without either, any
@@ -1209,6 +1250,8 @@ static void user_point(struct derive *d, const struct ppcomp *c, int n, struct v
 		user_function(d, c, n, &u, out);
 	} else if (!strcmp(c[u.next].name, "statement")) {
 		user_statement(d, c, n, &u, out);
+	} else if (!strcmp(c[u.next].name, "plt")) {
+		user_plt(d, c, n, &u, out);
 	} else if (!strcmp(c[u.next].name, "mark") || !strcmp(c[u.next].name, "provider")) {
 		user_mark(d, c, n, &u, out);
 	} else {

@@ -1120,6 +1120,23 @@ static void to_string(struct expr *e, const char *str)
 	e->type = TY_STRING;
 }
 
+bool tvar_plt(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet)
+{
+	if (strcmp(e->name, "$$name") || e->nchain || addr_of) {
+		if (!quiet)
+			diag_error(s, e->loc, DIAG_SEM_PLT_VAR, e->name);
+		return false;
+	}
+	if (quiet) {	/* @defined */
+		e->tv = arena_calloc(&s->arena, 1, sizeof(*e->tv));
+		e->tv->final = TVF_PRETTY;
+		e->tv->fmt = "";
+		return true;
+	}
+	to_string(e, dp->plt);
+	return true;
+}
+
 bool tvar_sdt(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet)
 {
 	const struct sdt_mark *m = dp->mark;

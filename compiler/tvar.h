@@ -99,6 +99,8 @@ const char *tvar_list(struct session *s, struct dprobe *dp);
  * quiet) and returns false for anything else, and for $argN past the
  * marker's arguments.
  */
+/* $$name in a process.plt probe: the imported function; anything else is an error */
+bool tvar_plt(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet);
 bool tvar_sdt(struct session *s, struct dprobe *dp, struct expr *e, bool addr_of, bool quiet);
 
 /* " $arg1:long $arg2:long" for -L */
