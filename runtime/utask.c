@@ -137,6 +137,21 @@ static bool _sd_utask_wanted(int event, struct task_struct *t, u32 classes)
 	return false;
 }
 
+/*
+ * remember t's process, of the given classes, if a probe may want it
+ * (its begin, its end, its threads' ends); false if none may
+ */
+static bool _sd_utask_follow(struct task_struct *t, u32 classes)
+{
+	if (!_sd_utask_wanted(SD_UT_BEGIN, t, classes) &&
+	    !_sd_utask_wanted(SD_UT_END, t, classes) &&
+	    !_sd_utask_wanted(SD_UT_THREAD_END, t, classes))
+		return false;
+	if (!_sd_uproc_add(task_tgid_nr(t), classes))
+		atomic_long_inc(&_sd_skipped);
+	return true;
+}
+
 /* {=== begins in the task's own context: task_work ===} */
 
 static void _sd_uwork_run(struct callback_head *cb)
@@ -213,13 +228,8 @@ static void _sd_ut_exec(void *data, struct task_struct *p, pid_t old_pid,
 	if (old)
 		_sd_utask_fire(SD_UT_END, old);
 	classes = _sd_utask_classes(p);
-	if (!_sd_utask_wanted(SD_UT_BEGIN, p, classes) &&
-	    !_sd_utask_wanted(SD_UT_END, p, classes) &&
-	    !_sd_utask_wanted(SD_UT_THREAD_END, p, classes))
-		return;
-	if (!_sd_uproc_add(task_tgid_nr(p), classes))
-		atomic_long_inc(&_sd_skipped);
-	_sd_utask_fire(SD_UT_BEGIN, classes);
+	if (_sd_utask_follow(p, classes))
+		_sd_utask_fire(SD_UT_BEGIN, classes);
 }
 
 static void _sd_ut_fork(void *data, struct task_struct *parent, struct task_struct *child)
@@ -231,10 +241,8 @@ static void _sd_ut_fork(void *data, struct task_struct *parent, struct task_stru
 	if (!READ_ONCE(_sd_ut.live) || !_sd_utask_user(child))
 		return;
 	classes = _sd_utask_classes(child);
-	if (!thread && (_sd_utask_wanted(SD_UT_END, child, classes) ||
-			_sd_utask_wanted(SD_UT_THREAD_END, child, classes)) &&
-	    !_sd_uproc_add(task_tgid_nr(child), classes))
-		atomic_long_inc(&_sd_skipped);
+	if (!thread)
+		_sd_utask_follow(child, classes);
 	if (_sd_utask_wanted(event, child, classes) && !_sd_uwork_queue(child, event))
 		atomic_long_inc(&_sd_skipped);
 }
@@ -295,12 +303,8 @@ static void _sd_utasks_existing(void)
 		    (t->flags & PF_EXITING))
 			continue;
 		classes = _sd_utask_classes(t);
-		if (!_sd_utask_wanted(SD_UT_BEGIN, t, classes) &&
-		    !_sd_utask_wanted(SD_UT_END, t, classes) &&
-		    !_sd_utask_wanted(SD_UT_THREAD_END, t, classes))
+		if (!_sd_utask_follow(t, classes))
 			continue;
-		if (!_sd_uproc_add(task_tgid_nr(t), classes))
-			atomic_long_inc(&_sd_skipped);
 		/* without a way to take its work back at the end, no begin */
 		if (_sd_utask_wanted(SD_UT_BEGIN, t, classes) &&
 		    (!_sd_ut.cancel || !_sd_uwork_queue(t, SD_UT_BEGIN)))
