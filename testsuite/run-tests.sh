@@ -276,7 +276,8 @@ while IFS= read -r l; do
 done <"$tmp/buildok"
 
 # {=== run: each run/ script in the VM on each kernel, one boot per kernel ===}
-# NAME.out is the expected output (stdout and stderr as they interleave), or
+# NAME.out is the expected output (stdout and stderr as they interleave, the
+# test programs' directory as @PROGS@), or
 # NAME.re the same as one extended regular expression per line (pids, times),
 # NAME.rc the expected exit status of sonde-run when it is not 0, and
 # NAME.opts (optional) extra sonde options for the build, then "--" and the
@@ -386,6 +387,10 @@ EOS
 		bash "$top/vm/run.sh" "$k" "$tmp/pl-$k" 600 >"$tmp/vm-$k.log" 2>"$tmp/vm-$k.err"
 		vmrc=$?
 		bash "$top/vm/split.sh" "$tmp/vm-$k.log" "$tmp/out-$k" >/dev/null 2>&1
+		# the test programs' directory shows as @PROGS@ (a probe's pp() names it)
+		for o in "$tmp/out-$k"/*.out; do
+			[ -f "$o" ] && sed "s|$progs|@PROGS@|g" "$o" >"$o.t" && mv "$o.t" "$o"
+		done
 		[ $vmrc = 0 ] && ok "run: guest $k booted and finished" ||
 			not_ok "run: guest $k (vm/run.sh exit $vmrc)" "$tmp/vm-$k.err"
 		for f in run/*.stp; do
