@@ -915,7 +915,8 @@ static void user_symbols(struct user_builder *b, Dwfl_Module *mod)
 	for (int i = 0; i < b->funcs.n; i++)
 		if (((struct dfunc *)b->funcs.v[i])->flags & DF_CODE)
 			vec_push(&s->arena, &have, b->funcs.v[i]);
-	qsort(have.v, (size_t)have.n, sizeof(void *), cmp_dfunc_addr);
+	if (have.n)
+		qsort(have.v, (size_t)have.n, sizeof(void *), cmp_dfunc_addr);
 	for (int i = 1; i < n; i++) {
 		GElf_Sym sym;
 		GElf_Addr addr;

@@ -121,6 +121,7 @@ const struct vec *plt_entries(struct session *s, struct debuginfo *di)
 			}
 		}
 	}
-	qsort(v->v, (size_t)v->n, sizeof(void *), cmp_entry);
+	if (v->n)
+		qsort(v->v, (size_t)v->n, sizeof(void *), cmp_entry);
 	return v->n ? v : NULL;
 }
