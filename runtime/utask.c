@@ -197,8 +197,9 @@ static bool _sd_uwork_is(struct callback_head *cb, void *data)
 }
 
 /*
- * task_work_cancel_match() is not exported; a kprobe that is never armed
- * finds its address (past an endbr64 with IBT: the call must land on it)
+ * task_work_cancel_match() is not exported; a kprobe registered and at once
+ * unregistered finds its address. With IBT that address is past the
+ * function's endbr64, where an indirect call must not land: step back.
  */
 static sd_tw_cancel_t _sd_uwork_find_cancel(void)
 {
@@ -410,14 +411,22 @@ void _sd_utasks_unregister(struct sd_utask *v, size_t n)
 	tracepoint_synchronize_unregister();	/* nothing queues works any more */
 	for (int i = 0; i < SD_UWORKS && _sd_ut.cancel; i++) {
 		struct sd_uwork *w = &_sd_ut.works[i];
-		struct task_struct *t = READ_ONCE(w->task);
+		struct task_struct *t;
 
+		/*
+		 * A work that runs meanwhile drops its reference to t; t itself
+		 * is only freed a grace period after it has run, so t stays
+		 * valid while this read side lasts.
+		 */
+		rcu_read_lock();
+		t = READ_ONCE(w->task);
 		/* taken back before it ran: it is ours to release */
 		if (t && _sd_ut.cancel(t, _sd_uwork_is, &w->cb)) {
 			put_task_struct(t);
 			smp_store_release(&w->task, NULL);
 			atomic_dec(&_sd_ut.pending);
 		}
+		rcu_read_unlock();
 	}
 	/* the rest are running or about to: new tasks return to user space at once */
 	while (atomic_read(&_sd_ut.pending))
