@@ -747,6 +747,16 @@ struct mod_builder {
 	struct vec funcs;
 };
 
+/* di's functions: the index entries in funcs (struct dfunc *), copied and sorted by name */
+static void set_funcs(struct session *s, struct debuginfo *di, const struct vec *funcs)
+{
+	di->funcs = arena_alloc(&s->arena, sizeof(*di->funcs) * (size_t)(funcs->n + 1));
+	for (int i = 0; i < funcs->n; i++)
+		di->funcs[i] = *(struct dfunc *)funcs->v[i];
+	di->nfuncs = (size_t)funcs->n;
+	qsort(di->funcs, di->nfuncs, sizeof(*di->funcs), cmp_func);
+}
+
 /*
  * A defined function's DIE as an index entry: name, DIE offset, declaring
  * file (relative to the build directory for kernel code, as DWARF says
@@ -859,11 +869,7 @@ struct debuginfo *debuginfo_module(struct session *s, const char *name, struct l
 			dwarf_getfuncs(&cu, module_func, &b, 0);
 		off = next;
 	}
-	di->funcs = arena_alloc(&s->arena, sizeof(*di->funcs) * (size_t)(b.funcs.n + 1));
-	for (int i = 0; i < b.funcs.n; i++)
-		di->funcs[i] = *(struct dfunc *)b.funcs.v[i];
-	di->nfuncs = (size_t)b.funcs.n;
-	qsort(di->funcs, di->nfuncs, sizeof(*di->funcs), cmp_func);
+	set_funcs(s, di, &b.funcs);
 	if (s->verbose)
 		fprintf(stderr, "Pass 2: debug information for module %s: %s (%zu functions)\n", mname,
 			path, di->nfuncs);
@@ -1037,11 +1043,7 @@ struct debuginfo *debuginfo_user(struct session *s, const char *path, struct loc
 		}
 	}
 	user_symbols(&b, mod);
-	di->funcs = arena_alloc(&s->arena, sizeof(*di->funcs) * (size_t)(b.funcs.n + 1));
-	for (int i = 0; i < b.funcs.n; i++)
-		di->funcs[i] = *(struct dfunc *)b.funcs.v[i];
-	di->nfuncs = (size_t)b.funcs.n;
-	qsort(di->funcs, di->nfuncs, sizeof(*di->funcs), cmp_func);
+	set_funcs(s, di, &b.funcs);
 	if (s->verbose)
 		fprintf(stderr, "Pass 2: %s: %s, %s, %zu functions\n", path,
 			di->pie ? "position-independent" : "fixed addresses",
@@ -1206,6 +1208,47 @@ uint64_t debuginfo_type(struct debuginfo *di, const char *name)
 			hi = mid;
 	}
 	return 0;
+}
+
+/* {=== functions by address ===} */
+
+/* by address, then by place in di->funcs (the entries are in one array) */
+static int cmp_func_place(const void *a, const void *b)
+{
+	const struct dfunc *x = *(struct dfunc *const *)a, *y = *(struct dfunc *const *)b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+struct dfunc *debuginfo_func_at(struct session *s, struct debuginfo *di, uint64_t addr)
+{
+	size_t lo = 0, hi;
+
+	if (!di->byaddr) {	/* the functions with code, sorted once */
+		di->byaddr = arena_alloc(&s->arena, sizeof(*di->byaddr) * (di->nfuncs + 1));
+		for (size_t i = 0; i < di->nfuncs; i++)
+			if (di->funcs[i].flags & DF_CODE)
+				di->byaddr[di->nbyaddr++] = &di->funcs[i];
+		if (di->nbyaddr)
+			qsort(di->byaddr, di->nbyaddr, sizeof(*di->byaddr), cmp_func_place);
+	}
+	hi = di->nbyaddr;
+	while (lo < hi) {	/* the first entry past addr */
+		size_t mid = (lo + hi) / 2;
+
+		if (di->byaddr[mid]->addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	/* of several at that address, the first in the index */
+	while (lo > 1 && di->byaddr[lo - 2]->addr == di->byaddr[lo - 1]->addr)
+		lo--;
+	return di->byaddr[lo - 1];
 }
 
 /* {=== inlined instances ===} */

@@ -47,6 +47,8 @@ struct debuginfo {
 	struct dfunc *funcs;	/* sorted by name, then address */
 	struct vec types;	/* struct dtype *, sorted by name */
 	size_t nfuncs;
+	struct dfunc **byaddr;	/* the functions with code by address, once asked (debuginfo_func_at) */
+	size_t nbyaddr;
 	void *dw;		/* Dwarf * */
 	void *elf;		/* Elf * */
 	void *dwfl;		/* Dwfl *, for a module (its relocations applied) */
@@ -134,6 +136,9 @@ uint64_t debuginfo_prologue_end(struct debuginfo *di, const struct dfunc *f);
  * from .debug_frame or .eh_frame; false if unknown or not that simple
  */
 bool debuginfo_cfa(struct debuginfo *di, uint64_t pc, int *reg, int64_t *off);
+
+/* the function with code whose entry is the nearest at or below addr, NULL if none */
+struct dfunc *debuginfo_func_at(struct session *s, struct debuginfo *di, uint64_t addr);
 
 /* an inlined instance of a function: where its code starts, and its DIE */
 struct dinline {

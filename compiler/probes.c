@@ -143,7 +143,8 @@ static const char *const families[] = {
 	"process.library.function.return", "process.library.statement",
 	"process.mark", "process.provider.mark", "process.library.mark",
 	"process.library.provider.mark", "process.plt", "process.plt.return",
-	"process.library.plt", "process.library.plt.return", "process.begin", "process.end", "process.thread.begin",
+	"process.library.plt", "process.library.plt.return", "process.begin", "process.end",
+	"process.thread.begin",
 	"process.thread.end",
 };
 
@@ -592,20 +593,6 @@ static void kernel_statement(struct derive *d, const struct ppcomp *c, int n, st
 	}
 }
 
-/* the function whose code holds addr, NULL if none */
-static struct dfunc *func_at(struct debuginfo *di, uint64_t addr)
-{
-	struct dfunc *best = NULL;
-
-	for (size_t i = 0; i < di->nfuncs; i++) {
-		struct dfunc *f = &di->funcs[i];
-
-		if ((f->flags & DF_CODE) && f->addr <= addr && (!best || f->addr > best->addr))
-			best = f;
-	}
-	return best;
-}
-
 /* kernel.function("PATTERN").inline: a kprobe at each inlined instance of the functions found */
 static void kernel_inlines(struct derive *d, struct debuginfo *di, const char *prefix,
 			   struct vec *found, const struct ppcomp *c, struct vec *out)
@@ -625,7 +612,7 @@ static void kernel_inlines(struct derive *d, struct debuginfo *di, const char *p
 							 prefix, f->name, f->file, f->line);
 
 			/* inside another function: from its symbol (a module's), or by address */
-			struct dfunc *host = func_at(di, in->pc);
+			struct dfunc *host = debuginfo_func_at(s, di, in->pc);
 			struct dprobe *dp;
 
 			push_kprobe(d, di, host && host->symbol && (host->flags & DF_SYM_UNIQUE) ? host : f,
@@ -638,7 +625,7 @@ static void kernel_inlines(struct derive *d, struct debuginfo *di, const char *p
 	}
 }
 
-/* kernel.function("PATTERN")[.call|.return[.maxactive(N)]] */
+/* kernel.function("PATTERN")[.call|.return[.maxactive(N)]|.inline] */
 static void kernel_function(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
 {
 	struct session *s = d->s;
@@ -914,7 +901,20 @@ static uint64_t user_entry(const struct upoint *u, struct dfunc *f, bool ret)
 	return debuginfo_prologue_end(u->di, f);
 }
 
-/* process("PATH")[.library("LIB")].function("PATTERN")[.call|.return] */
+/*
+ * a user function's point: process(...).function("NAME@FILE:LINE") (just
+ * NAME without DWARF), then suffix
+ */
+static const char *user_func_point(struct session *s, const struct upoint *u, const struct dfunc *f,
+				   const char *suffix)
+{
+	if (*f->file)
+		return arena_strfmt(&s->arena, "%s.function(\"%s@%s:%d\")%s", u->prefix, f->name,
+				    f->file, f->line, suffix);
+	return arena_strfmt(&s->arena, "%s.function(\"%s\")%s", u->prefix, f->name, suffix);
+}
+
+/* process("PATH")[.library("LIB")].function("PATTERN")[.call|.return|.inline] */
 static void user_function(struct derive *d, const struct ppcomp *c, int n, struct upoint *u,
 			  struct vec *out)
 {
@@ -943,22 +943,18 @@ static void user_function(struct derive *d, const struct ppcomp *c, int n, struc
 			debuginfo_inlines(s, u->di, f, &inst);
 		for (int i = 0; i < inst.n; i++) {
 			struct dinline *in = inst.v[i];
-			const char *point = *f->file ?
-				arena_strfmt(&s->arena, "%s.function(\"%s@%s:%d\").inline", u->prefix,
-					     f->name, f->file, f->line) :
-				arena_strfmt(&s->arena, "%s.function(\"%s\").inline", u->prefix, f->name);
-			struct dprobe *dp = push_uprobe(d, u, f, in->pc, false, point, c, out);
+			struct dprobe *dp = push_uprobe(d, u, f, in->pc, false,
+							user_func_point(s, u, f, ".inline"), c, out);
 
 			if (dp) {
 				dp->scope_die = in->die;
-				dp->host = func_at(u->di, in->pc);
+				dp->host = debuginfo_func_at(s, u->di, in->pc);
 			}
 		}
 	}
 	for (int k = 0; k < found.n && !inl; k++) {
 		struct dfunc *f = found.v[k];
 		bool dup = false;
-		const char *point;
 
 		if (!(f->flags & DF_CODE))
 			continue;
@@ -966,11 +962,8 @@ static void user_function(struct derive *d, const struct ppcomp *c, int n, struc
 			dup = ((struct dfunc *)found.v[j])->addr == f->addr;
 		if (dup)
 			continue;
-		point = *f->file ? arena_strfmt(&s->arena, "%s.function(\"%s@%s:%d\")%s", u->prefix,
-						f->name, f->file, f->line, ret ? ".return" : "") :
-			arena_strfmt(&s->arena, "%s.function(\"%s\")%s", u->prefix, f->name,
-				     ret ? ".return" : "");
-		push_uprobe(d, u, f, user_entry(u, f, ret), ret, point, c, out);
+		push_uprobe(d, u, f, user_entry(u, f, ret), ret,
+			    user_func_point(s, u, f, ret ? ".return" : ""), c, out);
 	}
 	if (out->n == before && !d->quiet && !d->optional && !d->reported) {
 		struct vec cands = {0};
@@ -1008,7 +1001,7 @@ static void user_statement(struct derive *d, const struct ppcomp *c, int n, stru
 	}
 	if (is_num(sc)) {	/* a link-time address in the file, as objdump shows it */
 		uint64_t a = (uint64_t)sc->arg->num;
-		struct dfunc *f = func_at(u->di, a);
+		struct dfunc *f = debuginfo_func_at(s, u->di, a);
 
 		push_uprobe(d, u, f, a, false, arena_strfmt(&s->arena, "%s.statement(0x%" PRIx64 ")",
 							    u->prefix, a), c, out);
