@@ -1,1 +1,1 @@
-@PROGS@/lifecycle
+@PROGS@/imports
