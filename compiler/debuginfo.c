@@ -858,6 +858,7 @@ struct debuginfo *debuginfo_module(struct session *s, const char *name, struct l
 	}
 	di->path = path;
 	di->dwfl = dwfl;
+	di->mod = mod;
 	di->dw = dw;
 	di->release = target_get(s)->release;
 	b.di = di;
@@ -1172,6 +1173,43 @@ uint64_t debuginfo_symbol(struct debuginfo *di, const char *name)
 
 	each_symbol(di->elf, match_object, &f);
 	return f.addr;
+}
+
+struct exports {
+	struct session *s;
+	struct vec names;
+};
+
+static bool note_export(const GElf_Sym *sym, const char *name, void *arg)
+{
+	struct exports *e = arg;
+
+	(void)sym;
+	if (!strncmp(name, "__ksymtab_", 10) && name[10])
+		vec_push(&e->s->arena, &e->names, arena_strdup(&e->s->arena, name + 10));
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool debuginfo_exported(struct session *s, struct debuginfo *di, const char *name)
+{
+	if (!di->exports) {
+		struct exports e = { .s = s };
+		Dwarf_Addr bias;
+		Elf *elf = di->elf ? di->elf : di->mod ? dwfl_module_getelf(di->mod, &bias) : NULL;
+
+		each_symbol(elf, note_export, &e);
+		if (e.names.n)
+			qsort(e.names.v, (size_t)e.names.n, sizeof(void *), cmp_str);
+		di->exports = e.names.n ? (const char **)e.names.v : arena_calloc(&s->arena, 1, sizeof(char *));
+		di->nexports = (size_t)e.names.n;
+	}
+	return di->nexports &&
+	       bsearch(&name, di->exports, di->nexports, sizeof(char *), cmp_str) != NULL;
 }
 
 void debuginfo_close(struct debuginfo *di)

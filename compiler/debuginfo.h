@@ -61,6 +61,8 @@ struct debuginfo {
 	int nsegs;
 	void *sdt;		/* sdt.c's markers (struct vec *), once read */
 	void *plt;		/* plt.c's stubs (struct vec *), once read */
+	const char **exports;	/* names with an EXPORT_SYMBOL, sorted, once asked */
+	size_t nexports;
 };
 
 struct useg {
@@ -155,6 +157,12 @@ bool debuginfo_unoptimized(struct debuginfo *di, const struct dfunc *f);
 
 /* the link-time address of the kernel symbol name (a variable), 0 if none */
 uint64_t debuginfo_symbol(struct debuginfo *di, const char *name);
+
+/*
+ * Is name exported to modules (EXPORT_SYMBOL*: the file has a
+ * __ksymtab_NAME symbol)? For .exported points
+ */
+bool debuginfo_exported(struct session *s, struct debuginfo *di, const char *name);
 
 /* release libdw's and libelf's state (session_free) */
 void debuginfo_close(struct debuginfo *di);

@@ -139,6 +139,7 @@ static const char *const families[] = {
 	"module.function", "module.function.call", "module.function.return", "module.statement",
 	"process.function", "process.function.call", "process.function.return",
 	"process.function.inline", "kernel.function.inline", "module.function.inline",
+	"kernel.function.exported", "module.function.exported",
 	"process.statement", "process.library.function", "process.library.function.call",
 	"process.library.function.return", "process.library.statement",
 	"process.mark", "process.provider.mark", "process.library.mark",
@@ -625,7 +626,7 @@ static void kernel_inlines(struct derive *d, struct debuginfo *di, const char *p
 	}
 }
 
-/* kernel.function("PATTERN")[.call|.return[.maxactive(N)]|.inline] */
+/* kernel.function("PATTERN")[.call|.return[.maxactive(N)]|.inline|.exported] */
 static void kernel_function(struct derive *d, const struct ppcomp *c, int n, struct vec *out)
 {
 	struct session *s = d->s;
@@ -639,18 +640,42 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 	int usable = 0, before = out->n;
 	const struct dfunc *refused = NULL;
 	const char *prefix;
-	bool inl, bad;
+	bool inl, bad, exported = false;
 
 	if (!spec || !split_spec(d, &c[1], spec, &name, &file, &lo, &hi)) {
 		arg_error(d, &c[1], "needs a function name pattern such as \"vfs_*\" or \"ip_rcv@net/ipv4/ip_input.c\"");
 		return;
 	}
 	inl = inline_suffix(d, c, 2, n, &bad);
-	if (bad || (!inl && !ret_suffix(d, c, 2, n, true, true, &ret, &maxactive)))
+	if (!inl && !bad && n > 2 && !strcmp(c[2].name, "exported")) {
+		/* only the functions exported to modules, entries only (as stap) */
+		exported = true;
+		if (c[2].arg || n > 3) {
+			arg_error(d, c[2].arg ? &c[2] : &c[3], c[2].arg ? "takes no argument" :
+				  "is not valid here");
+			return;
+		}
+		ret = false;
+		maxactive = 0;
+	} else if (bad || (!inl && !ret_suffix(d, c, 2, n, true, true, &ret, &maxactive))) {
 		return;
+	}
 	if (!(di = point_di(d, c, &prefix)))
 		return;
 	debuginfo_match(s, di, name, file, lo, hi, &found);
+	if (exported) {
+		int kept = 0;
+
+		for (int k = 0; k < found.n; k++)
+			if (debuginfo_exported(s, di, ((struct dfunc *)found.v[k])->name))
+				found.v[kept++] = found.v[k];
+		if (!kept && found.n && !d->quiet && !d->optional) {
+			diag_error(s, c[1].loc, DIAG_SEM_NOT_EXPORTED, spec);
+			d->reported = true;
+			return;
+		}
+		found.n = kept;
+	}
 	if (inl) {
 		kernel_inlines(d, di, prefix, &found, c, out);
 		if (out->n == before && !d->quiet && !d->optional)
@@ -678,7 +703,7 @@ static void kernel_function(struct derive *d, const struct ppcomp *c, int n, str
 			continue;
 		usable++;
 		point = arena_strfmt(&s->arena, "%s.function(\"%s@%s:%d\")%s", prefix, f->name,
-				     f->file, f->line, ret ? ".return" : "");
+				     f->file, f->line, ret ? ".return" : exported ? ".exported" : "");
 		if (maxactive)
 			point = arena_strfmt(&s->arena, "%s.maxactive(%" PRId64 ")", point, maxactive);
 		push_kprobe(d, di, f, f->addr, ret, maxactive, point, c, out);

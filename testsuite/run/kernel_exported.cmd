@@ -1,0 +1,1 @@
+exec cat /proc/version >/dev/null
